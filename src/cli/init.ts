@@ -1,0 +1,6 @@
+// `aisix init` (placeholder).
+import { notImplemented } from './not-implemented.js';
+
+export async function runInit(_file: string): Promise<number> {
+  return notImplemented('init');
+}

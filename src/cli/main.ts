@@ -1,0 +1,145 @@
+// The `aisix` command line: declares every command and option (DESIGN.md §1) and maps outcomes to
+// exit codes. Each command's work lives in its own module, imported only when that command runs,
+// so `aisix validate` never loads the gateway and nothing but `serve` with a TTY loads React.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { VERSION } from '../version.js';
+import { ExitCode } from './exit-codes.js';
+
+export interface ServeOptions {
+  config?: string;
+  host?: string;
+  port?: number;
+  tui?: boolean;
+  json?: boolean;
+  logFile?: string;
+  demo?: boolean;
+}
+
+export interface ValidateOptions {
+  config?: string;
+  format: 'text' | 'json' | 'github';
+  strict?: boolean;
+}
+
+export interface TestRequestOptions {
+  model: string;
+  input: string;
+  stream?: boolean;
+  url?: string;
+  apiKey?: string;
+  json?: boolean;
+  timeout: number;
+  config?: string;
+}
+
+export interface MockOptions {
+  host: string;
+  port: number;
+  apiKey?: string;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
+  return port;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('expected a positive number of seconds.');
+  return seconds;
+}
+
+/** Builds a fresh program; `setExit` receives the exit code a command's action decided. */
+export function createProgram(setExit: (code: number) => void): Command {
+  const program = new Command('aisix')
+    .description('Local developer proxy for AI APIs (AISIX AI Gateway compatible).')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .showHelpAfterError('(run "aisix --help" for usage)');
+
+  program
+    .command('serve')
+    .description('Start the proxy (live terminal UI on a TTY, request lines otherwise).')
+    .option('-c, --config <file>', 'config file (default: $AISIX_CONFIG, else ./aisix.yaml)')
+    .option('--host <host>', 'listen host (overrides proxy.addr)')
+    .option('--port <port>', 'listen port, 0 picks a free one (overrides proxy.addr)', parsePort)
+    .option('--tui', 'force the terminal UI')
+    .option('--no-tui', 'disable the terminal UI (print one line per request)')
+    .option('--json', 'print NDJSON events on stdout')
+    .option('--log-file <file>', 'append one JSON line per finished request (overrides proxy.log_file)')
+    .option('--demo', 'built-in demo config and mock upstream: offline, no keys, no files')
+    .showHelpAfterError('(run "aisix serve --help" for usage)')
+    .action(async (opts: ServeOptions) => {
+      const { runServe } = await import('./serve.js');
+      setExit(await runServe(opts));
+    });
+
+  program
+    .command('validate')
+    .description('Check a config file without binding ports or calling anything.')
+    .option('-c, --config <file>', 'config file (default: $AISIX_CONFIG, else ./aisix.yaml)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .option('--strict', 'treat every warning as an error')
+    .showHelpAfterError('(run "aisix validate --help" for usage)')
+    .action(async (opts: ValidateOptions) => {
+      const { runValidate } = await import('./validate.js');
+      setExit(await runValidate(opts));
+    });
+
+  program
+    .command('test-request')
+    .description('Send one Responses API call through a running proxy and print what came back.')
+    .requiredOption('--model <alias>', 'model alias to call')
+    .option('--input <text>', 'input text', 'Say hello from AISIX.')
+    .option('--stream', 'stream the response')
+    .option('--url <url>', 'proxy URL (default: proxy.addr from the config, else http://127.0.0.1:3000)')
+    .option('--api-key <key>', 'caller API key (default: $AISIX_API_KEY, else the first key_env in the config)')
+    .option('--json', 'print the response JSON (one event per line with --stream)')
+    .option('--timeout <seconds>', 'give up after this many seconds', parseSeconds, 60)
+    .option('-c, --config <file>', 'config file to read defaults from')
+    .showHelpAfterError('(run "aisix test-request --help" for usage)')
+    .action(async (opts: TestRequestOptions) => {
+      const { runTestRequest } = await import('./test-request.js');
+      setExit(await runTestRequest(opts));
+    });
+
+  program
+    .command('mock')
+    .description('Run the fake OpenAI upstream on its own.')
+    .option('--host <host>', 'listen host', '127.0.0.1')
+    .option('--port <port>', 'listen port, 0 picks a free one', parsePort, 4010)
+    .option('--api-key <key>', 'require this bearer key')
+    .showHelpAfterError('(run "aisix mock --help" for usage)')
+    .action(async (opts: MockOptions) => {
+      const { runMock } = await import('./mock.js');
+      setExit(await runMock(opts));
+    });
+
+  program
+    .command('init')
+    .description('Write a commented starter aisix.yaml (refuses to overwrite).')
+    .argument('[file]', 'where to write it', 'aisix.yaml')
+    .showHelpAfterError('(run "aisix init --help" for usage)')
+    .action(async (file: string) => {
+      const { runInit } = await import('./init.js');
+      setExit(await runInit(file));
+    });
+
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = createProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    throw err;
+  }
+}

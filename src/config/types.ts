@@ -1,0 +1,163 @@
+// The typed, frozen configuration every command works from: the AISIX resources file plus our
+// `proxy:` section, after interpolation, defaults, desugaring and cross-reference checks.
+// The loader (config/load.ts) is the only producer; nothing else parses YAML.
+
+/** Where a problem sits in the file: 1-based line and column. */
+export interface SourcePosition {
+  line: number;
+  col: number;
+}
+
+/** One problem found while loading a config file. Data to list, never thrown. */
+export interface ConfigIssue extends SourcePosition {
+  severity: 'error' | 'warning';
+  /** e.g. `models[2] ("gpt-4o-prod")`, or `(file)` for file-level problems */
+  scope: string;
+  message: string;
+}
+
+export interface ProxySettings {
+  /** `host:port` as written (default `127.0.0.1:3000`) */
+  addr: string;
+  host: string;
+  port: number;
+  /** 0 = unlimited */
+  requestBodyLimitBytes: number;
+  requestTimeoutMs: number;
+  upstreamTimeoutMs: number;
+  streamIdleTimeoutMs: number;
+  guardrailBufferBytes: number;
+  logFile: string | null;
+  logBodies: boolean;
+  shutdownGraceMs: number;
+}
+
+export interface ProviderKey {
+  /** display_name */
+  name: string;
+  /** vendor id, free text (`openai`, `anthropic`, …); `""` when unset */
+  provider: string;
+  /** the upstream secret (never printed) */
+  apiKey: string;
+  /** as written, or null (openai falls back to https://api.openai.com/v1) */
+  apiBase: string | null;
+  adapter: 'openai' | 'anthropic' | 'bedrock' | 'vertex' | 'azure-openai' | null;
+  /** glob allowlist of client header names forwarded upstream (lower-case), default none */
+  forwardClientHeaders: readonly string[];
+}
+
+export interface ModelCost {
+  inputPer1k: number;
+  outputPer1k: number;
+}
+
+export interface Model {
+  /** display_name: the alias callers send as `model`; may contain one `*` (wildcard model) */
+  name: string;
+  /** direct models are served; the other shapes load (with a warning) but answer 400 */
+  kind: 'direct' | 'routing' | 'ensemble' | 'semantic';
+  /** null on non-direct models */
+  provider: string | null;
+  /** upstream model id; in a wildcard model may contain `*` */
+  modelName: string | null;
+  /** provider key name (display_name), null on non-direct models */
+  providerKey: string | null;
+  wildcard: boolean;
+  /** non-streaming deadline in ms (`timeout`), null = proxy.upstream_timeout_ms; 0 disables */
+  timeoutMs: number | null;
+  /** max gap between stream chunks in ms (`stream_timeout`), null = proxy.stream_idle_timeout_ms */
+  streamTimeoutMs: number | null;
+  cost: ModelCost | null;
+}
+
+export interface ApiKey {
+  /** display_name */
+  name: string;
+  /** SHA-256 lowercase hex of the plaintext caller key */
+  keyHash: string;
+  /** single-`*` globs over the requested model name; empty denies everything */
+  allowedModels: readonly string[];
+  /** epoch ms, or null */
+  expiresAt: number | null;
+  disabled: boolean;
+}
+
+/** A regex as JavaScript will compile it: Rust-style leading flags such as `(?i)` translated. */
+export interface RegexSource {
+  source: string;
+  flags: string;
+}
+
+export type HookPoint = 'input' | 'output' | 'both';
+export type EnforcementMode = 'block' | 'monitor';
+export type PiiAction = 'mask' | 'block';
+export type PiiDetectorType =
+  | 'email'
+  | 'us_ssn'
+  | 'bank_card'
+  | 'ip_address'
+  | 'api_key'
+  | 'jwt'
+  | 'private_key'
+  | 'china_mobile'
+  | 'china_id_card';
+
+interface GuardrailBase {
+  name: string;
+  enabled: boolean;
+  hookPoint: HookPoint;
+  mode: EnforcementMode;
+}
+
+export interface KeywordPattern {
+  kind: 'literal' | 'regex';
+  /** as written in the file */
+  value: string;
+  /** for `regex` patterns: the translated JS regex; null for literals */
+  regex: RegexSource | null;
+}
+
+export interface KeywordGuardrail extends GuardrailBase {
+  kind: 'keyword';
+  patterns: readonly KeywordPattern[];
+}
+
+export interface PiiDetector {
+  type: PiiDetectorType;
+  /** null = the guardrail's default_action */
+  action: PiiAction | null;
+}
+
+export interface PiiCustomPattern {
+  name: string;
+  regex: RegexSource;
+  action: PiiAction | null;
+  /** literal replacement for mask (empty string deletes); null = `[<NAME>_REDACTED]` */
+  replacement: string | null;
+}
+
+export interface PiiGuardrail extends GuardrailBase {
+  kind: 'pii';
+  detectors: readonly PiiDetector[];
+  customPatterns: readonly PiiCustomPattern[];
+  defaultAction: PiiAction;
+  maxBufferBytes: number;
+  onBufferExceeded: 'fail_closed' | 'fail_open';
+}
+
+export type Guardrail = KeywordGuardrail | PiiGuardrail;
+
+export interface Config {
+  /** the file it came from (as given), or `(demo)` for the built-in demo config */
+  path: string;
+  proxy: ProxySettings;
+  providerKeys: readonly ProviderKey[];
+  models: readonly Model[];
+  apiKeys: readonly ApiKey[];
+  /** enabled and disabled alike, in file order; kinds we do not act on are left out (with a warning) */
+  guardrails: readonly Guardrail[];
+}
+
+export type LoadResult =
+  | { ok: true; config: Config; issues: readonly ConfigIssue[] }
+  | { ok: false; issues: readonly ConfigIssue[] };

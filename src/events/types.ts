@@ -1,0 +1,104 @@
+// The typed facts the gateway publishes (DESIGN.md §5). Data only: no colours, no formatted text.
+// Field names are snake_case because they are written as-is to NDJSON and the request log.
+
+export type Outcome =
+  | 'ok'
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'too_large'
+  | 'provider_rejected'
+  | 'blocked_input'
+  | 'blocked_output'
+  | 'upstream_error'
+  | 'timeout'
+  | 'aborted'
+  | 'internal_error';
+
+export interface GuardrailHit {
+  name: string;
+  stage: 'input' | 'output';
+  action: 'block' | 'mask' | 'monitor';
+  /** the rule that fired: a pattern's value, a detector type or a custom pattern name */
+  rule: string;
+}
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+}
+
+export interface RequestFinished {
+  id: string;
+  time: string;
+  method: string;
+  route: string;
+  caller: string | null;
+  alias: string | null;
+  provider: string | null;
+  upstream_model: string | null;
+  stream: boolean;
+  status: number;
+  outcome: Outcome;
+  error_type: string | null;
+  error_code: string | null;
+  /** the error message sent, for the TUI detail view (never contains matched guardrail text) */
+  error_message: string | null;
+  guardrails: GuardrailHit[];
+  usage: Usage | null;
+  cost_usd: number | null;
+  latency_ms: number;
+  upstream_ms: number | null;
+  ttft_ms: number | null;
+  upstream_request_id: string | null;
+  response_id: string | null;
+  /** first 2 KB of the input / output text; only when proxy.log_bodies or a reporter asks for them */
+  input_preview?: string;
+  output_preview?: string;
+}
+
+export interface RequestStarted {
+  id: string;
+  time: string;
+  method: string;
+  path: string;
+}
+
+export interface ServerListening {
+  url: string;
+  config_path: string;
+  aliases: string[];
+  auth: boolean;
+}
+
+export interface ConfigReloaded {
+  time: string;
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
+export interface ConfigRejected {
+  time: string;
+  errors: { line: number; col: number; scope: string; message: string }[];
+}
+
+export interface Warning {
+  message: string;
+}
+
+/** Event name → payload. */
+export interface GatewayEvents {
+  'server.listening': ServerListening;
+  'request.started': RequestStarted;
+  'request.finished': RequestFinished;
+  'config.reloaded': ConfigReloaded;
+  'config.rejected': ConfigRejected;
+  warning: Warning;
+}
+
+export type GatewayEventName = keyof GatewayEvents;
