@@ -1,0 +1,301 @@
+// The TUI's state, kept outside React: folds bus events into immutable snapshots and tells
+// subscribers at most once per `notifyIntervalMs` (default 50 ms, ~20×/s), however many events
+// arrive. History is bounded; totals are counters updated per event, never recomputed by scanning.
+// Flow: bus listener → store.started/finished/… (O(1)-ish) → scheduled flush → snapshot → React.
+import type {
+  ConfigRejected,
+  ConfigReloaded,
+  RequestFinished,
+  RequestStarted,
+  ServerListening,
+} from '../../events/types.js';
+import { classify, type RowKind } from './classify.js';
+import { buildSnapshot, type Filter, type StoreSnapshot } from './snapshot.js';
+import { emptyTotals, RateWindow, type Totals } from './totals.js';
+
+export type { Filter, StoreSnapshot } from './snapshot.js';
+export type { Totals } from './totals.js';
+
+/** A finished request as the table keeps it: the event minus its (large) previews. */
+export type FinishedSummary = Omit<RequestFinished, 'input_preview' | 'output_preview'>;
+
+/** One table row. Immutable: finishing a request replaces its row object. */
+export interface Row {
+  readonly seq: number;
+  readonly id: string;
+  readonly time: string;
+  readonly method: string;
+  readonly path: string;
+  /** store clock (ms) when the row appeared: in-flight elapsed time counts from here */
+  readonly startedAt: number;
+  readonly kind: RowKind | 'in_flight';
+  readonly finished: FinishedSummary | null;
+}
+
+export interface Previews {
+  input?: string;
+  output?: string;
+}
+
+export type ConfigState =
+  | { kind: 'loaded' }
+  | { kind: 'reloaded'; time: string; added: string[]; removed: string[]; changed: string[] }
+  | { kind: 'rejected'; time: string; issue: string; more: number };
+
+/** The clock and timer the store uses; injected so tests are deterministic. */
+export interface StoreClock {
+  now(): number;
+  setTimer(fn: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+export interface RequestStoreOptions {
+  historyLimit?: number;
+  previewLimit?: number;
+  notifyIntervalMs?: number;
+  clock?: StoreClock;
+}
+
+export const realClock: StoreClock = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export class RequestStore {
+  readonly historyLimit: number;
+  private readonly previewLimit: number;
+  private readonly interval: number;
+  private readonly clock: StoreClock;
+  private readonly listeners = new Set<() => void>();
+  /** oldest first, at most historyLimit rows */
+  private history: Row[] = [];
+  private readonly inFlight = new Map<string, Row>();
+  private readonly previews = new Map<string, Previews>();
+  private readonly rate: RateWindow;
+  private totals: Totals = emptyTotals();
+  private seq = 0;
+  private filter: Filter = 'all';
+  private frozen: readonly Row[] | null = null;
+  private pausedAtSeq = 0;
+  private server: ServerListening | null = null;
+  private aliasDelta = 0;
+  private config: ConfigState = { kind: 'loaded' };
+  private lastWarning: { message: string; at: number } | null = null;
+  private snapshot: StoreSnapshot;
+  private pending: unknown = null;
+  private decay: unknown = null;
+  private lastNotify = Number.NEGATIVE_INFINITY;
+  private disposed = false;
+
+  constructor(options: RequestStoreOptions = {}) {
+    this.historyLimit = Math.max(1, options.historyLimit ?? 1000);
+    this.previewLimit = Math.max(0, options.previewLimit ?? 50);
+    this.interval = options.notifyIntervalMs ?? 50;
+    this.clock = options.clock ?? realClock;
+    this.rate = new RateWindow(5);
+    this.snapshot = this.build();
+  }
+
+  /** The store clock in ms (the UI uses it for in-flight elapsed times). */
+  readonly now = (): number => this.clock.now();
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): StoreSnapshot => this.snapshot;
+
+  /** Previews of a request, kept only for the last `previewLimit` finished requests. */
+  previewsOf(id: string): Previews | null {
+    return this.previews.get(id) ?? null;
+  }
+
+  started(e: RequestStarted): void {
+    const row: Row = {
+      seq: ++this.seq,
+      id: e.id,
+      time: e.time,
+      method: e.method,
+      path: e.path,
+      startedAt: this.clock.now(),
+      kind: 'in_flight',
+      finished: null,
+    };
+    this.inFlight.set(e.id, row);
+    this.totals = { ...this.totals, inFlight: this.totals.inFlight + 1 };
+    this.push(row);
+    this.schedule();
+  }
+
+  finished(e: RequestFinished): void {
+    const { input_preview, output_preview, ...summary } = e;
+    const kind = classify(e);
+    const before = this.inFlight.get(e.id);
+    const row: Row = {
+      seq: before?.seq ?? ++this.seq,
+      id: e.id,
+      time: e.time,
+      method: e.method,
+      path: e.route,
+      startedAt: before?.startedAt ?? this.clock.now(),
+      kind,
+      finished: summary,
+    };
+    if (before) {
+      this.inFlight.delete(e.id);
+      const at = this.history.lastIndexOf(before);
+      if (at >= 0) this.history[at] = row;
+      else this.push(row);
+    } else {
+      this.push(row);
+    }
+    this.count(row, before !== undefined);
+    this.keepPreviews(e.id, input_preview, output_preview);
+    this.schedule();
+  }
+
+  serverListening(e: ServerListening): void {
+    this.server = e;
+    this.aliasDelta = 0;
+    this.schedule();
+  }
+
+  configReloaded(e: ConfigReloaded): void {
+    this.config = { kind: 'reloaded', time: e.time, added: e.added, removed: e.removed, changed: e.changed };
+    this.aliasDelta += e.added.length - e.removed.length;
+    this.schedule();
+  }
+
+  configRejected(e: ConfigRejected): void {
+    const first = e.errors[0];
+    const issue = first ? `${first.message} (line ${first.line}${first.scope ? `, ${first.scope}` : ''})` : 'invalid config';
+    this.config = { kind: 'rejected', time: e.time, issue, more: Math.max(0, e.errors.length - 1) };
+    this.schedule();
+  }
+
+  warning(message: string): void {
+    this.lastWarning = { message, at: this.clock.now() };
+    this.schedule();
+  }
+
+  /** all → errors → blocked → all. User actions notify at once. */
+  cycleFilter(): void {
+    this.setFilter(this.filter === 'all' ? 'errors' : this.filter === 'errors' ? 'blocked' : 'all');
+  }
+
+  setFilter(filter: Filter): void {
+    this.filter = filter;
+    this.flush();
+  }
+
+  /** Freeze the list (totals keep counting) or thaw it. */
+  togglePause(): void {
+    if (this.frozen) {
+      this.frozen = null;
+    } else {
+      this.frozen = [...this.history].reverse();
+      this.pausedAtSeq = this.seq;
+    }
+    this.flush();
+  }
+
+  /** Empty the table; in-flight rows stay (they will finish), totals are session counters and stay. */
+  clear(): void {
+    this.history = this.history.filter((r) => r.kind === 'in_flight');
+    this.previews.clear();
+    if (this.frozen) {
+      this.frozen = this.frozen.filter((r) => r.kind === 'in_flight');
+      this.pausedAtSeq = this.seq;
+    }
+    this.flush();
+  }
+
+  /** Stop timers and drop subscribers (after unmount). */
+  dispose(): void {
+    this.disposed = true;
+    if (this.pending !== null) this.clock.clearTimer(this.pending);
+    if (this.decay !== null) this.clock.clearTimer(this.decay);
+    this.pending = this.decay = null;
+    this.listeners.clear();
+  }
+
+  private push(row: Row): void {
+    this.history.push(row);
+    if (this.history.length > this.historyLimit) this.history.shift();
+  }
+
+  private count(row: Row, wasInFlight: boolean): void {
+    const f = row.finished;
+    if (!f) return;
+    const t = this.totals;
+    this.rate.add(this.clock.now());
+    this.totals = {
+      requests: t.requests + 1,
+      inFlight: wasInFlight ? t.inFlight - 1 : t.inFlight,
+      errors: t.errors + (row.kind === 'error' ? 1 : 0),
+      blocked: t.blocked + (row.kind === 'blocked' ? 1 : 0),
+      monitored: t.monitored + (f.guardrails.some((h) => h.action === 'monitor') ? 1 : 0),
+      inputTokens: t.inputTokens + (f.usage?.input_tokens ?? 0),
+      outputTokens: t.outputTokens + (f.usage?.output_tokens ?? 0),
+      costUsd: t.costUsd + (f.cost_usd ?? 0),
+    };
+  }
+
+  private keepPreviews(id: string, input: string | undefined, output: string | undefined): void {
+    if (this.previewLimit === 0 || (input === undefined && output === undefined)) return;
+    this.previews.set(id, { input, output });
+    while (this.previews.size > this.previewLimit) {
+      const oldest = this.previews.keys().next();
+      if (oldest.done) break;
+      this.previews.delete(oldest.value);
+    }
+  }
+
+  /** At most one flush per interval: the first change after a quiet spell goes out on the next tick. */
+  private schedule(): void {
+    if (this.pending !== null || this.disposed) return;
+    const wait = Math.max(0, this.lastNotify + this.interval - this.clock.now());
+    this.pending = this.clock.setTimer(() => {
+      this.pending = null;
+      this.flush();
+    }, wait);
+  }
+
+  private flush(): void {
+    if (this.disposed) return;
+    if (this.pending !== null) {
+      this.clock.clearTimer(this.pending);
+      this.pending = null;
+    }
+    this.lastNotify = this.clock.now();
+    this.snapshot = this.build();
+    this.scheduleDecay();
+    for (const listener of this.listeners) listener();
+  }
+
+  /** req/s decays with no events arriving, so refresh once a second while it is non-zero. */
+  private scheduleDecay(): void {
+    if (this.decay !== null || this.snapshot.totals.perSecond === 0) return;
+    this.decay = this.clock.setTimer(() => {
+      this.decay = null;
+      this.flush();
+    }, 1000);
+  }
+
+  private build(): StoreSnapshot {
+    const now = this.clock.now();
+    return buildSnapshot({
+      history: this.history,
+      frozen: this.frozen,
+      filter: this.filter,
+      newWhilePaused: this.frozen ? this.seq - this.pausedAtSeq : 0,
+      totals: { ...this.totals, perSecond: this.rate.perSecond(now) },
+      server: this.server,
+      aliasDelta: this.aliasDelta,
+      config: this.config,
+      lastWarning: this.lastWarning,
+    });
+  }
+}
