@@ -1,0 +1,105 @@
+// The model-name table: what each `mock-*` model makes the fake upstream do (README-models.md).
+// Any name not in the table behaves like `mock-echo`. Looked up once per request with Map.get.
+import { envelope, SERVER_ERROR } from './errors.js';
+
+/** What happens instead of (or to) a normal answer. */
+export type Fault = 'none' | 'cut' | 'stall' | 'hang' | 'reset';
+/** SSE line endings and whether `event:` lines are written. */
+export type Framing = 'lf' | 'crlf' | 'data-only';
+/** Where the output text comes from (`metadata.mock_output` overrides all of them). */
+export type OutputKind = 'echo' | 'long' | 'huge' | 'tool' | 'reasoning';
+
+export interface ErrorReply {
+  status: number;
+  contentType: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface Behaviour {
+  name: string;
+  output: OutputKind;
+  usage: boolean;
+  fault: Fault;
+  error: ErrorReply | undefined;
+  /** the first N calls (per server) answer 500, later ones are normal */
+  burstFailures: number;
+  firstByteDelayMs: number;
+  deltaDelayMs: number;
+  framing: Framing;
+  bytewise: boolean;
+  badSse: boolean;
+}
+
+const ECHO: Behaviour = {
+  name: 'mock-echo',
+  output: 'echo',
+  usage: true,
+  fault: 'none',
+  error: undefined,
+  burstFailures: 0,
+  firstByteDelayMs: 0,
+  deltaDelayMs: 0,
+  framing: 'lf',
+  bytewise: false,
+  badSse: false,
+};
+
+const JSON_TYPE = 'application/json';
+
+function jsonError(status: number, body: string, headers: Record<string, string> = {}): ErrorReply {
+  return { status, contentType: JSON_TYPE, body, headers };
+}
+
+const ERRORS = {
+  429: jsonError(
+    429,
+    envelope(
+      'Rate limit reached for mock-error-429 in organization org-mock on requests per min (RPM): Limit 1, Used 1, Requested 1. Please try again in 7s.',
+      'requests',
+      null,
+      'rate_limit_exceeded',
+    ),
+    { 'retry-after': '7', 'x-ratelimit-remaining-requests': '0' },
+  ),
+  500: jsonError(500, SERVER_ERROR),
+  400: jsonError(
+    400,
+    envelope("Invalid value for 'input': mock-error-400 always rejects its input.", 'invalid_request_error', 'input', 'invalid_value'),
+  ),
+  text: { status: 400, contentType: 'text/plain; charset=utf-8', body: 'Bad Request: mock-error-text answers in plain text, not JSON.\n', headers: {} },
+} as const;
+
+const OVERRIDES: Record<string, Partial<Behaviour>> = {
+  'mock-echo': {},
+  'mock-slow': { firstByteDelayMs: 500, deltaDelayMs: 100 },
+  'mock-error-429': { error: ERRORS[429] },
+  'mock-error-500': { error: ERRORS[500] },
+  'mock-error-400': { error: ERRORS[400] },
+  'mock-error-text': { error: ERRORS.text },
+  'mock-burst-500': { burstFailures: 3 },
+  'mock-cut': { fault: 'cut' },
+  'mock-stall': { fault: 'stall' },
+  'mock-hang': { fault: 'hang' },
+  'mock-reset': { fault: 'reset' },
+  'mock-no-usage': { usage: false },
+  'mock-long': { output: 'long' },
+  'mock-huge': { output: 'huge' },
+  'mock-reasoning': { output: 'reasoning' },
+  'mock-tool': { output: 'tool' },
+  'mock-crlf': { framing: 'crlf' },
+  'mock-data-only': { framing: 'data-only' },
+  'mock-bytewise': { bytewise: true },
+  'mock-bad-sse': { badSse: true },
+};
+
+const TABLE = new Map<string, Behaviour>(
+  Object.entries(OVERRIDES).map(([name, override]) => [name, { ...ECHO, ...override, name }]),
+);
+
+/** Every model name with a behaviour, as `GET /v1/models` lists them. */
+export const MOCK_MODELS: readonly string[] = [...TABLE.keys()];
+
+export function behaviourFor(model: string): Behaviour {
+  return TABLE.get(model) ?? ECHO;
+}

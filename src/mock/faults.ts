@@ -1,0 +1,79 @@
+// The model-driven faults shared by every route that carries a model: errors, bursts, resets,
+// hangs and the slow first byte before an answer; cut/stall applied to JSON bodies and SSE frames.
+import type { Behaviour } from './behaviours.js';
+import type { Exchange, MockState } from './context.js';
+import { SERVER_ERROR } from './errors.js';
+import { dropConnection, JSON_TYPE, replyHeaders, sendBody, sendJson, sleep } from './reply.js';
+import type { Frame, WriteOptions } from './sse.js';
+
+function countCall(state: MockState, name: string): number {
+  const calls = (state.calls.get(name) ?? 0) + 1;
+  state.calls.set(name, calls);
+  return calls;
+}
+
+/**
+ * Everything a model does before its answer is built. Resolves true when it already answered
+ * (an error), dropped the socket, or will never answer (hang), so the caller stops.
+ */
+export async function preflight(state: MockState, ex: Exchange, behaviour: Behaviour): Promise<boolean> {
+  if (behaviour.fault === 'reset') {
+    dropConnection(ex.res, 'reset');
+    return true;
+  }
+  if (behaviour.fault === 'hang') return true;
+  if (behaviour.burstFailures > 0 && countCall(state, behaviour.name) <= behaviour.burstFailures) {
+    sendJson(ex.res, ex.arrival, 500, SERVER_ERROR);
+    return true;
+  }
+  const error = behaviour.error;
+  if (error !== undefined) {
+    sendBody(ex.res, error.status, replyHeaders(error.contentType, ex.arrival, error.headers), error.body);
+    return true;
+  }
+  return behaviour.firstByteDelayMs > 0 && !(await sleep(ex.res, behaviour.firstByteDelayMs));
+}
+
+/** A 200 JSON answer; `mock-cut` drops the socket before headers, `mock-stall` sends half and stops. */
+export function sendJsonAnswer(ex: Exchange, behaviour: Behaviour, body: string): void {
+  if (behaviour.fault === 'cut') return dropConnection(ex.res, 'destroy');
+  if (behaviour.fault !== 'stall') return sendJson(ex.res, ex.arrival, 200, body);
+  const bytes = Buffer.from(body);
+  const headers = replyHeaders(JSON_TYPE, ex.arrival);
+  headers['content-length'] = bytes.length;
+  ex.res.writeHead(200, headers);
+  ex.res.write(bytes.subarray(0, bytes.length >> 1));
+}
+
+function countDeltas(frames: readonly Frame[]): number {
+  let deltas = 0;
+  for (const frame of frames) if (frame.delta) deltas++;
+  return deltas;
+}
+
+/**
+ * Applies `mock-bad-sse` (a broken frame right after the first delta) and cut/stall truncation: a
+ * cut or stalled stream stops after half its deltas (at least one; the first two frames if none).
+ */
+export function applyStreamFaults(frames: Frame[], behaviour: Behaviour, broken: Frame): Frame[] {
+  const stops = behaviour.fault === 'cut' || behaviour.fault === 'stall';
+  if (!stops && !behaviour.badSse) return frames;
+  const total = countDeltas(frames);
+  if (stops && total === 0) return frames.slice(0, 2);
+  const limit = stops ? Math.max(1, Math.ceil(total / 2)) : Infinity;
+  const out: Frame[] = [];
+  let deltas = 0;
+  for (const frame of frames) {
+    out.push(frame);
+    if (!frame.delta) continue;
+    deltas++;
+    if (deltas === 1 && behaviour.badSse) out.push(broken);
+    if (deltas >= limit) break;
+  }
+  return out;
+}
+
+export function writeOptions(behaviour: Behaviour): WriteOptions {
+  const end = behaviour.fault === 'cut' ? 'destroy' : behaviour.fault === 'stall' ? 'stall' : 'close';
+  return { deltaDelayMs: behaviour.deltaDelayMs, bytewise: behaviour.bytewise, end };
+}

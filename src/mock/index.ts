@@ -1,0 +1,41 @@
+// The fake OpenAI upstream behind `aisix mock`, `serve --demo`, the tests and the benchmarks:
+// `startMock()` listens and hands back the URL, the request log and connection counts.
+import type { AddressInfo } from 'node:net';
+import type { MockState } from './context.js';
+import { RequestLog } from './request-log.js';
+import { closeServer, createMockServer, listen, type ConnectionTracker } from './server.js';
+import { ResponseStore } from './store.js';
+import type { MockOptions, MockServer } from './types.js';
+
+export type { MockOptions, MockServer, RecordedRequest } from './types.js';
+export { MOCK_MODELS } from './behaviours.js';
+
+/** `http://host:port`, with IPv6 hosts in brackets. */
+export function formatUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export async function startMock(options: MockOptions = {}): Promise<MockServer> {
+  const host = options.host ?? '127.0.0.1';
+  const tracker: ConnectionTracker = { open: new Set(), seen: 0 };
+  const state: MockState = {
+    store: new ResponseStore(),
+    log: new RequestLog(),
+    apiKey: options.apiKey,
+    calls: new Map(),
+    openConnections: () => tracker.open.size,
+    connectionsSeen: () => tracker.seen,
+  };
+  const server = createMockServer(state, tracker);
+  await listen(server, host, options.port ?? 0);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: formatUrl(host, port),
+    port,
+    requests: () => state.log.list(),
+    clearRequests: () => void state.log.clear(),
+    openConnections: state.openConnections,
+    connectionsSeen: state.connectionsSeen,
+    close: () => closeServer(server, tracker),
+  };
+}

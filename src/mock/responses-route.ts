@@ -1,0 +1,61 @@
+// `POST /v1/responses` (JSON, or SSE when `stream:true`) and `POST /v1/responses/input_tokens`:
+// the model name picks the behaviour, the created response is stored for the sub-routes.
+import { behaviourFor, type Behaviour } from './behaviours.js';
+import type { Exchange, MockState } from './context.js';
+import { MISSING_MODEL } from './errors.js';
+import { applyStreamFaults, preflight, sendJsonAnswer, writeOptions } from './faults.js';
+import { inputItems } from './input-items.js';
+import { isObject, stringAt, type JsonObject } from './json.js';
+import { responsesInputTexts } from './request-text.js';
+import { replyHeaders, sendJson, SSE_TYPE } from './reply.js';
+import { responseEvents, type StreamEvent } from './response-events.js';
+import { buildResponse, type ResponseObject } from './response-object.js';
+import { encodeFrame, writeSse, type Frame } from './sse.js';
+import { countTokens } from './usage.js';
+
+function outputChars(response: ResponseObject): number {
+  let chars = 0;
+  for (const item of response.output) {
+    if (item.type === 'message') for (const part of item.content) chars += part.text.length;
+    else if (item.type === 'function_call') chars += item.arguments.length;
+  }
+  return chars;
+}
+
+/** Frames of a Responses stream: `event:` equal to `type`, one `data:` line each. */
+export function responseFrames(events: readonly StreamEvent[], behaviour: Behaviour): Frame[] {
+  const frames = events.map((event) =>
+    encodeFrame(event.type, JSON.stringify(event), behaviour.framing, event.type.endsWith('.delta')),
+  );
+  const broken = encodeFrame('response.output_text.delta', '{"type":"response.output_text.delta","sequence_number":', behaviour.framing, false);
+  return applyStreamFaults(frames, behaviour, broken);
+}
+
+function wantsObfuscation(body: JsonObject): boolean {
+  const options = body.stream_options;
+  return !(isObject(options) && options.include_obfuscation === false);
+}
+
+export async function createResponse(state: MockState, ex: Exchange, body: JsonObject): Promise<void> {
+  const model = stringAt(body, 'model');
+  if (model === undefined) return sendJson(ex.res, ex.arrival, 400, MISSING_MODEL);
+  const behaviour = behaviourFor(model);
+  if (await preflight(state, ex, behaviour)) return;
+  const response = buildResponse(body, behaviour);
+  const obfuscate = wantsObfuscation(body);
+  if (behaviour.fault === 'none' && body.store !== false) {
+    state.store.put({ response, inputItems: inputItems(body.input), obfuscate, size: ex.body.length + outputChars(response) });
+  }
+  if (body.stream !== true) return sendJsonAnswer(ex, behaviour, JSON.stringify(response));
+  const frames = responseFrames(responseEvents(response, obfuscate), behaviour);
+  await writeSse(ex.res, replyHeaders(SSE_TYPE, ex.arrival), frames, writeOptions(behaviour));
+}
+
+/** `{"object":"response.input_tokens","input_tokens":N}`, counted as a create would count input. */
+export async function countInputTokens(state: MockState, ex: Exchange, body: JsonObject): Promise<void> {
+  const model = stringAt(body, 'model');
+  const behaviour = behaviourFor(model ?? '');
+  if (model !== undefined && (await preflight(state, ex, behaviour))) return;
+  const tokens = countTokens(responsesInputTexts(body), '', behaviour.output === 'reasoning');
+  sendJsonAnswer(ex, behaviour, JSON.stringify({ object: 'response.input_tokens', input_tokens: tokens.input }));
+}

@@ -1,0 +1,74 @@
+// The node:http server of the mock: keep-alive, no-delay, every client socket tracked (for the
+// open-connection counts and for `close()`), request bodies read whole before dispatch.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { MockState } from './context.js';
+import { dispatch } from './dispatch.js';
+import { parseJson } from './json.js';
+
+/** Long enough that benchmark clients keep their pooled sockets between runs. */
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+
+export interface ConnectionTracker {
+  readonly open: Set<Socket>;
+  seen: number;
+}
+
+function readBody(req: IncomingMessage, done: (body: string) => void): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const first = chunks[0];
+    done(first === undefined ? '' : chunks.length === 1 ? first.toString() : Buffer.concat(chunks).toString());
+  });
+  req.on('error', () => undefined); // the client went away mid-body; the socket closes itself
+}
+
+function onRequest(state: MockState, req: IncomingMessage, res: ServerResponse): void {
+  const arrival = Date.now();
+  const target = req.url ?? '/';
+  const mark = target.indexOf('?');
+  readBody(req, (body) => {
+    const ex = {
+      res,
+      method: req.method ?? 'GET',
+      pathname: mark < 0 ? target : target.slice(0, mark),
+      query: mark < 0 ? '' : target.slice(mark + 1),
+      body,
+      json: parseJson(body),
+      arrival,
+    };
+    void dispatch(state, ex, target, req.headers);
+  });
+}
+
+export function createMockServer(state: MockState, tracker: ConnectionTracker): Server {
+  const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => onRequest(state, req, res));
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.on('connection', (socket: Socket) => {
+    tracker.seen += 1;
+    tracker.open.add(socket);
+    socket.once('close', () => tracker.open.delete(socket));
+  });
+  return server;
+}
+
+export function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Stops listening and destroys every socket, idle or mid-reply. */
+export function closeServer(server: Server, tracker: ConnectionTracker): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    for (const socket of tracker.open) socket.destroy();
+  });
+}
