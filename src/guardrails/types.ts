@@ -1,0 +1,91 @@
+// Public contract of the guardrail engine (what the gateway calls) plus the small internal
+// vocabulary shared by the rule compilers, the chain and the text extractors: a rule, a member
+// of the chain, and a text slot (a string inside a JSON body, addressed by its path).
+import type { GuardrailHit } from '../events/types.js';
+import type { SseFrame } from '../sse/frame-parser.js';
+
+/** `responses` = POST /v1/responses bodies and streams; `chat` = /v1/chat/completions. */
+export type WireFormat = 'responses' | 'chat';
+
+export type Stage = GuardrailHit['stage'];
+
+export interface BlockedBy {
+  guardrail: string;
+  rule: string;
+}
+
+export interface Verdict {
+  /** the first block-mode rule that fired, or null */
+  blocked: BlockedBy | null;
+  /** every block, mask and monitor hit, in chain order */
+  hits: GuardrailHit[];
+}
+
+export interface StreamCollector {
+  /** one parsed SSE frame of a live (monitor-only) stream */
+  push(frame: SseFrame): void;
+  /** end of stream: monitor hits for everything pushed (never blocks, never masks) */
+  scan(): GuardrailHit[];
+}
+
+export type OutputPolicy = 'none' | 'monitor' | 'hold';
+
+export interface GuardrailChain {
+  /** any enabled guardrail with an input hook (and at least one rule) */
+  readonly inputActive: boolean;
+  /** hold ⇔ a block-mode guardrail hooks output; monitor ⇔ only monitor-mode ones do */
+  readonly outputPolicy: OutputPolicy;
+  /** hold-back cap: the gateway's cap, or a smaller pii max_buffer_bytes of a holding guardrail */
+  readonly holdCapBytes: number;
+  /** body = a structural copy with the masked spans rewritten when a mask fired, else null */
+  checkRequest(format: WireFormat, body: Record<string, unknown>): Verdict & { body: Record<string, unknown> | null };
+  /** non-streaming output; json = a masked structural copy when a mask fired, else null */
+  checkResponse(format: WireFormat, json: unknown): Verdict & { json: unknown | null };
+  /** a whole held SSE body; body = the same Buffer when nothing was masked, else re-serialised */
+  reviewHeldStream(format: WireFormat, held: Buffer): Verdict & { body: Buffer };
+  createStreamCollector(format: WireFormat): StreamCollector;
+}
+
+export interface ChainOptions {
+  /** proxy.guardrail_buffer_bytes */
+  bufferCapBytes: number;
+}
+
+/** A string to scan, with its lower-case form computed at most once. */
+export interface ScanText {
+  readonly text: string;
+  lower(): string;
+}
+
+/** One compiled rule: a keyword pattern, a pii detector or a custom pattern. */
+export interface Rule {
+  /** what a hit reports: the keyword value, the detector type or the custom pattern name */
+  readonly name: string;
+  readonly action: 'block' | 'mask';
+  matches(text: ScanText): boolean;
+  /** mask rules only: the text with every match rewritten; the same string when none matched */
+  mask(text: string): string;
+}
+
+/** One enabled guardrail with at least one rule, ready to run. */
+export interface Member {
+  readonly name: string;
+  readonly kind: 'keyword' | 'pii';
+  readonly mode: 'block' | 'monitor';
+  readonly input: boolean;
+  readonly output: boolean;
+  readonly rules: readonly Rule[];
+  /** keyword: only the first matching rule fires; pii: every matching rule does */
+  readonly firstMatchOnly: boolean;
+  /** pii max_buffer_bytes, null for keyword guardrails */
+  readonly maxBufferBytes: number | null;
+}
+
+export type PathKey = string | number;
+export type Path = readonly PathKey[];
+
+/** A string found inside a JSON value, and where it sits. */
+export interface TextSlot {
+  readonly path: Path;
+  readonly text: string;
+}
