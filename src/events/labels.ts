@@ -1,0 +1,22 @@
+// Short labels derived from events, shared by every reporter (line, TUI, test-request) so the same
+// fact reads the same everywhere — e.g. `BLOCKED input no-codenames`.
+import type { GuardrailHit, RequestFinished } from './types.js';
+
+/** The guardrail hit that blocked the request, if any. */
+export function blockingHit(event: Pick<RequestFinished, 'guardrails' | 'outcome'>): GuardrailHit | null {
+  if (event.outcome !== 'blocked_input' && event.outcome !== 'blocked_output') return null;
+  return event.guardrails.find((hit) => hit.action === 'block') ?? null;
+}
+
+/** `BLOCKED input <name>` / `BLOCKED output <name>`; a hold-back over its cap has no name. */
+export function blockedLabel(event: Pick<RequestFinished, 'guardrails' | 'outcome'>): string | null {
+  if (event.outcome !== 'blocked_input' && event.outcome !== 'blocked_output') return null;
+  const stage = event.outcome === 'blocked_input' ? 'input' : 'output';
+  const hit = blockingHit(event);
+  return hit === null ? `BLOCKED ${stage} (over hold-back cap)` : `BLOCKED ${stage} ${hit.name}`;
+}
+
+/** Names of guardrails that only observed (monitor mode) or masked. */
+export function softHits(event: Pick<RequestFinished, 'guardrails'>, action: 'monitor' | 'mask'): string[] {
+  return [...new Set(event.guardrails.filter((h) => h.action === action).map((h) => h.name))];
+}

@@ -1,0 +1,39 @@
+// The built-in `aisix serve --demo` config: aliases onto the bundled mock upstream, one caller key
+// (printed in the banner), and a keyword guardrail on input and output so a new user can see a
+// block by typing its word. It is YAML run through the normal loader, like any user file.
+import { createHash } from 'node:crypto';
+
+export const DEMO_CALLER_KEY = 'sk-aisix-demo';
+export const DEMO_BLOCKED_WORD = 'project falcon';
+
+export function demoConfigYaml(mockUrl: string): string {
+  const hash = createHash('sha256').update(DEMO_CALLER_KEY).digest('hex');
+  return `_format_version: "1"
+proxy:
+  addr: 127.0.0.1:3000
+provider_keys:
+  - display_name: demo-upstream
+    provider: openai
+    api_key: sk-mock-upstream
+    api_base: ${mockUrl}/v1
+models:
+  - { display_name: demo, provider: openai, model_name: mock-echo, provider_key: demo-upstream, cost: { input_per_1k: 0.00015, output_per_1k: 0.0006 } }
+  - { display_name: demo-slow, provider: openai, model_name: mock-slow, provider_key: demo-upstream }
+  - { display_name: demo-long, provider: openai, model_name: mock-long, provider_key: demo-upstream }
+  - { display_name: demo-tool, provider: openai, model_name: mock-tool, provider_key: demo-upstream }
+  - { display_name: demo-error, provider: openai, model_name: mock-error-500, provider_key: demo-upstream }
+  - { display_name: demo-rate-limited, provider: openai, model_name: mock-error-429, provider_key: demo-upstream }
+  - { display_name: "mock/*", provider: openai, model_name: "*", provider_key: demo-upstream }
+api_keys:
+  - display_name: demo-caller
+    key_hash: ${hash}
+    allowed_models: ["*"]
+guardrails:
+  - name: no-codenames
+    kind: keyword
+    hook_point: both
+    enforcement_mode: block
+    patterns:
+      - { kind: literal, value: "${DEMO_BLOCKED_WORD}" }
+`;
+}

@@ -1,0 +1,97 @@
+// Every error the gateway answers with, as a stable code, and the one renderer that turns it into
+// the OpenAI envelope `{"error":{message,type,param?,code?}}` (DESIGN.md §4). No other module
+// decides a status or an error type.
+import type { Outcome } from '../events/types.js';
+
+export type GatewayErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'key_expired'
+  | 'key_disabled'
+  | 'forbidden'
+  | 'model_not_found'
+  | 'unknown_route'
+  | 'unknown_response'
+  | 'body_too_large'
+  | 'provider_rejected'
+  | 'blocked_input'
+  | 'blocked_output'
+  | 'upstream_status'
+  | 'upstream_connection'
+  | 'upstream_timeout'
+  | 'internal';
+
+interface ErrorShape {
+  status: number;
+  type: string;
+  code?: string;
+  outcome: Outcome;
+}
+
+const SHAPES: Record<GatewayErrorCode, ErrorShape> = {
+  bad_request: { status: 400, type: 'invalid_request_error', outcome: 'bad_request' },
+  unauthorized: { status: 401, type: 'invalid_api_key', outcome: 'unauthorized' },
+  key_expired: { status: 401, type: 'invalid_api_key', code: 'api_key_expired', outcome: 'unauthorized' },
+  key_disabled: { status: 401, type: 'invalid_api_key', code: 'api_key_disabled', outcome: 'unauthorized' },
+  forbidden: { status: 403, type: 'permission_denied', outcome: 'forbidden' },
+  model_not_found: { status: 404, type: 'model_not_found', outcome: 'not_found' },
+  unknown_route: { status: 404, type: 'invalid_request_error', code: 'unknown_route', outcome: 'not_found' },
+  unknown_response: { status: 404, type: 'invalid_request_error', outcome: 'not_found' },
+  body_too_large: { status: 413, type: 'invalid_request_error', code: 'body_too_large', outcome: 'too_large' },
+  provider_rejected: { status: 400, type: 'invalid_request_error', outcome: 'provider_rejected' },
+  blocked_input: { status: 422, type: 'content_filter', outcome: 'blocked_input' },
+  blocked_output: { status: 422, type: 'content_filter', outcome: 'blocked_output' },
+  upstream_status: { status: 502, type: 'upstream_error', outcome: 'upstream_error' },
+  upstream_connection: { status: 502, type: 'upstream_error', code: 'connection_failed', outcome: 'upstream_error' },
+  upstream_timeout: { status: 504, type: 'timeout', outcome: 'timeout' },
+  internal: { status: 500, type: 'internal_error', outcome: 'internal_error' },
+};
+
+export interface ErrorOverrides {
+  status?: number;
+  type?: string;
+  errorCode?: string;
+  param?: string;
+  headers?: Record<string, string>;
+  rawBody?: string;
+}
+
+/** A failure the gateway answers itself; `overrides` carry upstream-provided status/type/code. */
+export class GatewayError extends Error {
+  readonly code: GatewayErrorCode;
+  readonly status: number;
+  readonly type: string;
+  readonly errorCode: string | undefined;
+  readonly param: string | undefined;
+  readonly outcome: Outcome;
+  readonly headers: Readonly<Record<string, string>>;
+  /** an upstream envelope relayed as received instead of rendering a new one */
+  readonly rawBody: string | undefined;
+
+  constructor(code: GatewayErrorCode, message: string, overrides: ErrorOverrides = {}) {
+    super(message);
+    const shape = SHAPES[code];
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = overrides.status ?? shape.status;
+    this.type = overrides.type ?? shape.type;
+    this.errorCode = overrides.errorCode ?? shape.code;
+    this.param = overrides.param;
+    this.outcome = shape.outcome;
+    this.headers = overrides.headers ?? {};
+    this.rawBody = overrides.rawBody;
+  }
+
+  /** The body to send: the relayed upstream envelope, or a freshly rendered one. */
+  body(): string {
+    return this.rawBody ?? envelope(this);
+  }
+}
+
+/** The OpenAI error envelope; `param` and `code` are omitted when they have no value. */
+export function envelope(err: { message: string; type: string; param?: string | undefined; errorCode?: string | undefined }): string {
+  const body: Record<string, string> = { message: err.message, type: err.type };
+  if (err.param !== undefined) body.param = err.param;
+  if (err.errorCode !== undefined) body.code = err.errorCode;
+  return JSON.stringify({ error: body });
+}

@@ -1,0 +1,67 @@
+// One upstream exchange: send the request through the provider key's agent with the right
+// deadlines, turn non-2xx replies into errors, and hand the reply to the matching relay
+// (JSON | live SSE | held SSE). Shared by the model endpoints and the Responses sub-routes.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ModelEndpoint } from './endpoints.js';
+import { GatewayError } from './errors.js';
+import { forward, timeoutError, upstreamStatusError } from './forward.js';
+import type { RequestRecord } from './record.js';
+import { readAll, type RelayContext } from './relay-context.js';
+import { relayHeldStream } from './relay-held-stream.js';
+import { relayJson } from './relay-json.js';
+import { relayLiveStream } from './relay-live-stream.js';
+import type { Snapshot } from './snapshot.js';
+import { upstreamHeaders, type Upstream } from './upstream.js';
+
+export interface ExchangeOptions {
+  req: IncomingMessage;
+  res: ServerResponse;
+  record: RequestRecord;
+  snapshot: Snapshot;
+  endpoint: ModelEndpoint;
+  upstream: Upstream;
+  method: string;
+  /** upstream path with query */
+  path: string;
+  body: string | null;
+  timeoutMs: number;
+  idleTimeoutMs: number;
+  injectedUsage: boolean;
+  previews: boolean;
+}
+
+export async function exchange(o: ExchangeOptions): Promise<void> {
+  const { record, res } = o;
+  const abort = new AbortController();
+  res.once('close', () => abort.abort());
+  const whole = !record.stream && o.timeoutMs > 0;
+  const deadline = whole ? setTimeout(() => abort.abort(timeoutError(o.timeoutMs)), o.timeoutMs) : null;
+  try {
+    const sentAt = performance.now();
+    const up = await forward({
+      upstream: o.upstream,
+      method: o.method,
+      path: o.path,
+      headers: upstreamHeaders({ upstream: o.upstream, requestId: record.id, client: o.req.headers, json: o.body !== null }),
+      body: o.body,
+      signal: abort.signal,
+      headersTimeoutMs: record.stream ? o.timeoutMs : 0,
+      bodyTimeoutMs: record.stream ? o.idleTimeoutMs : 0,
+    });
+    record.upstreamMs = Math.round((performance.now() - sentAt) * 100) / 100;
+    const upstreamId = up.headers['x-request-id'];
+    if (typeof upstreamId === 'string') record.upstreamRequestId = upstreamId;
+    if (up.statusCode >= 400) throw upstreamStatusError(up.statusCode, up.headers, await readAll(up.body));
+    const relay: RelayContext = {
+      res, record, endpoint: o.endpoint, guardrails: o.snapshot.guardrails, up, injectedUsage: o.injectedUsage,
+      previews: o.previews, idleTimeoutMs: o.idleTimeoutMs, abortUpstream: () => abort.abort(),
+    };
+    if (!record.stream) await relayJson(relay);
+    else if (o.snapshot.guardrails.outputPolicy === 'hold') await relayHeldStream(relay);
+    else await relayLiveStream(relay);
+  } catch (err) {
+    throw abort.signal.reason instanceof GatewayError ? abort.signal.reason : err;
+  } finally {
+    if (deadline !== null) clearTimeout(deadline);
+  }
+}

@@ -1,0 +1,101 @@
+// Sends one request upstream through the provider key's undici agent and maps transport failures
+// to gateway errors by undici/Node error code (never by message): refused/reset/DNS/TLS → 502
+// `connection_failed` naming the host, deadlines → 504. Also turns upstream non-2xx replies into
+// the documented errors (4xx relayed with their envelope, 5xx → 502).
+import type { Dispatcher } from 'undici';
+import { GatewayError } from './errors.js';
+import type { Upstream } from './upstream.js';
+
+export interface ForwardOptions {
+  upstream: Upstream;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string | null;
+  signal: AbortSignal;
+  /** time allowed until response headers (0 = none) */
+  headersTimeoutMs: number;
+  /** longest gap between body chunks (0 = none) */
+  bodyTimeoutMs: number;
+}
+
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+export async function forward(options: ForwardOptions): Promise<UpstreamResponse> {
+  const { upstream } = options;
+  try {
+    return await upstream.dispatcher.request({
+      origin: upstream.origin,
+      path: options.path,
+      method: options.method as Dispatcher.HttpMethod,
+      headers: options.headers,
+      body: options.body,
+      signal: options.signal,
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+    });
+  } catch (err) {
+    throw transportError(err, upstream, options.headersTimeoutMs);
+  }
+}
+
+function errorCode(err: unknown): string {
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return err instanceof Error ? err.name : 'unknown';
+}
+
+/** Maps an undici/Node failure to the error the client sees. Abort errors are returned as-is. */
+export function transportError(err: unknown, upstream: Upstream, timeoutMs: number): unknown {
+  if (err instanceof GatewayError) return err;
+  const code = errorCode(err);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return timeoutError(timeoutMs);
+  if (code === 'UND_ERR_ABORTED' || code === 'AbortError' || code === 'ABORT_ERR') return err;
+  const host = upstream.origin.replace(/^https?:\/\//, '');
+  return new GatewayError('upstream_connection', `could not reach upstream ${host}: ${code}`);
+}
+
+export function timeoutError(ms: number): GatewayError {
+  return new GatewayError('upstream_timeout', `upstream request timed out after ${ms} ms`);
+}
+
+function upstreamErrorObject(text: string): Record<string, unknown> | null {
+  try {
+    const json: unknown = JSON.parse(text);
+    const error = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).error : undefined;
+    if (typeof error === 'object' && error !== null && typeof (error as Record<string, unknown>).message === 'string') {
+      return error as Record<string, unknown>;
+    }
+  } catch {
+    // not JSON: handled by the caller
+  }
+  return null;
+}
+
+function opt(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The error for an upstream non-2xx reply whose body was read in full. */
+export function upstreamStatusError(status: number, headers: Dispatcher.ResponseData['headers'], body: Buffer): GatewayError {
+  const text = body.toString('utf8');
+  const error = upstreamErrorObject(text);
+  const message = error !== null ? String(error.message) : text.slice(0, 1024);
+  if (status >= 500) {
+    return new GatewayError('upstream_status', `upstream returned ${status}: ${message}`, { errorCode: `upstream_${status}` });
+  }
+  const retryAfter = headers['retry-after'];
+  const extra = typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : undefined;
+  return new GatewayError('upstream_status', message, {
+    status,
+    type: opt(error?.type) ?? 'upstream_error',
+    errorCode: opt(error?.code),
+    param: opt(error?.param),
+    headers: extra,
+    rawBody: error !== null ? text : undefined,
+  });
+}

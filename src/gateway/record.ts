@@ -1,0 +1,105 @@
+// RequestRecord: the facts one request gathers on its way through the pipeline. Stages only add
+// facts; `finish()` turns them into the single `request.finished` event, bound to the response's
+// 'close' so that every path — success, each error, client abort mid-stream — emits exactly once.
+import type { EventBus } from '../events/bus.js';
+import type { GuardrailHit, Outcome, RequestFinished, Usage } from '../events/types.js';
+import type { ModelCost } from '../config/types.js';
+
+export class RequestRecord {
+  readonly startedAt = performance.now();
+  readonly time = new Date().toISOString();
+  caller: string | null = null;
+  alias: string | null = null;
+  provider: string | null = null;
+  upstreamModel: string | null = null;
+  stream = false;
+  status = 0;
+  outcome: Outcome = 'ok';
+  errorType: string | null = null;
+  errorCode: string | null = null;
+  errorMessage: string | null = null;
+  guardrails: GuardrailHit[] = [];
+  usage: Usage | null = null;
+  cost: ModelCost | null = null;
+  upstreamMs: number | null = null;
+  ttftMs: number | null = null;
+  upstreamRequestId: string | null = null;
+  responseId: string | null = null;
+  inputPreview: string | undefined;
+  outputPreview: string | undefined;
+  private finished = false;
+
+  constructor(
+    readonly id: string,
+    readonly method: string,
+    readonly route: string,
+  ) {}
+
+  /** Milliseconds since the request arrived. */
+  elapsed(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  markFirstByte(): void {
+    if (this.ttftMs === null) this.ttftMs = round(this.elapsed());
+  }
+
+  fail(outcome: Outcome, status: number, error: { type: string; code?: string | null | undefined; message: string }): void {
+    this.outcome = outcome;
+    this.status = status;
+    this.errorType = error.type;
+    this.errorCode = error.code ?? null;
+    this.errorMessage = error.message;
+  }
+
+  /** Emits `request.finished` once; `clientGone` marks a response the client abandoned. */
+  finish(bus: EventBus, clientGone: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (clientGone) {
+      this.status = 499;
+      this.outcome = 'aborted';
+    }
+    bus.emit('request.finished', this.toEvent());
+  }
+
+  private toEvent(): RequestFinished {
+    const event: RequestFinished = {
+      id: this.id,
+      time: this.time,
+      method: this.method,
+      route: this.route,
+      caller: this.caller,
+      alias: this.alias,
+      provider: this.provider,
+      upstream_model: this.upstreamModel,
+      stream: this.stream,
+      status: this.status,
+      outcome: this.outcome,
+      error_type: this.errorType,
+      error_code: this.errorCode,
+      error_message: this.errorMessage,
+      guardrails: this.guardrails,
+      usage: this.usage,
+      cost_usd: costOf(this.usage, this.cost),
+      latency_ms: round(this.elapsed()),
+      upstream_ms: this.upstreamMs,
+      ttft_ms: this.ttftMs,
+      upstream_request_id: this.upstreamRequestId,
+      response_id: this.responseId,
+    };
+    if (this.inputPreview !== undefined) event.input_preview = this.inputPreview;
+    if (this.outputPreview !== undefined) event.output_preview = this.outputPreview;
+    return event;
+  }
+}
+
+function costOf(usage: Usage | null, cost: ModelCost | null): number | null {
+  if (usage === null || cost === null) return null;
+  const usd = (usage.input_tokens * cost.inputPer1k + usage.output_tokens * cost.outputPer1k) / 1000;
+  return Math.round(usd * 1e9) / 1e9;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,47 @@
+// What every relay path needs: the client response, the request's record, the endpoint row, the
+// guardrail chain and the upstream reply. Also the response headers the client gets on success.
+import type { ServerResponse } from 'node:http';
+import type { GuardrailChain } from '../guardrails/index.js';
+import type { ModelEndpoint } from './endpoints.js';
+import type { UpstreamResponse } from './forward.js';
+import type { RequestRecord } from './record.js';
+
+export interface RelayContext {
+  res: ServerResponse;
+  record: RequestRecord;
+  endpoint: ModelEndpoint;
+  guardrails: GuardrailChain;
+  up: UpstreamResponse;
+  /** the proxy asked for stream usage the client did not request: drop that chunk */
+  injectedUsage: boolean;
+  /** keep a 2 KB output preview on the record */
+  previews: boolean;
+  /** longest silence between upstream stream chunks, for the interrupted-stream message */
+  idleTimeoutMs: number;
+  /** aborts the upstream request (client gone, cap exceeded) */
+  abortUpstream: () => void;
+}
+
+export const PREVIEW_BYTES = 2048;
+
+/** Headers for a successful reply: the upstream's content type and request id, plus ours. */
+export function successHeaders(ctx: RelayContext, extra: Record<string, string | number> = {}): Record<string, string | number> {
+  const headers: Record<string, string | number> = { 'x-aisix-request-id': ctx.record.id, ...extra };
+  const type = ctx.up.headers['content-type'];
+  if (typeof type === 'string') headers['content-type'] = type;
+  const upstreamId = ctx.up.headers['x-request-id'];
+  if (typeof upstreamId === 'string') headers['x-request-id'] = upstreamId;
+  return headers;
+}
+
+/** Reads a whole body into one Buffer. */
+export async function readAll(body: UpstreamResponse['body']): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    chunks.push(buf);
+    size += buf.length;
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}

@@ -1,0 +1,59 @@
+// Live SSE relay: upstream bytes go to the client as they arrive (no buffering, no re-framing)
+// while a side parser taps frames for ids, TTFT and usage. When the proxy injected a usage request
+// on a chat stream, frames are re-emitted one by one so that extra usage chunk can be dropped.
+// A stream that breaks or goes idle before its terminal event ends with one appended error frame.
+import { SseFrameParser, type SseFrame } from '../sse/frame-parser.js';
+import { serializeFrame } from '../sse/serialize-frame.js';
+import { transportErrorMessage } from './stream-errors.js';
+import { successHeaders, type RelayContext } from './relay-context.js';
+
+export function relayLiveStream(ctx: RelayContext): Promise<void> {
+  const { res, record, endpoint, up } = ctx;
+  const tap = endpoint.createTap(() => record.markFirstByte());
+  const monitor = ctx.guardrails.outputPolicy === 'monitor' ? ctx.guardrails.createStreamCollector(endpoint.format) : null;
+  const reframe = ctx.injectedUsage;
+  let pending = '';
+  const onFrame = (frame: SseFrame): void => {
+    tap.onFrame(frame);
+    monitor?.push(frame);
+    if (reframe && !tap.isUsageOnly(frame)) pending += serializeFrame(frame);
+  };
+  const parser = new SseFrameParser(onFrame);
+
+  record.status = up.statusCode;
+  res.writeHead(up.statusCode, successHeaders(ctx, { 'cache-control': 'no-cache' }));
+  res.flushHeaders();
+
+  return new Promise<void>((resolve) => {
+    const body = up.body;
+    const finish = (failure: string | null): void => {
+      body.off('data', onData);
+      parser.end();
+      if (reframe && pending !== '') res.write(pending);
+      if (!tap.terminal && !res.destroyed) {
+        const message = failure ?? 'the upstream closed the stream before its terminal event';
+        res.write(endpoint.interruptedFrame(message, tap.nextSequence()));
+        record.fail('upstream_error', record.status, { type: 'upstream_error', code: 'upstream_stream_interrupted', message });
+      } else if (tap.inBandError !== null) {
+        record.fail('upstream_error', record.status, tap.inBandError);
+      }
+      record.usage = tap.usage;
+      record.responseId = tap.responseId;
+      if (monitor !== null) record.guardrails.push(...monitor.scan());
+      res.end();
+      resolve();
+    };
+    const onData = (chunk: Buffer): void => {
+      if (!reframe && !res.write(chunk)) body.pause();
+      parser.push(chunk);
+      if (reframe && pending !== '') {
+        if (!res.write(pending)) body.pause();
+        pending = '';
+      }
+    };
+    res.on('drain', () => body.resume());
+    body.on('data', onData);
+    body.once('end', () => finish(null));
+    body.once('error', (err: unknown) => finish(transportErrorMessage(err, ctx.idleTimeoutMs)));
+  });
+}

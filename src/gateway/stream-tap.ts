@@ -1,0 +1,135 @@
+// Side readers for relayed SSE streams: they see each complete frame (the bytes themselves are
+// forwarded untouched elsewhere) and note the response id, the first content delta, the last
+// sequence number, the terminal event and its usage. JSON is parsed only for the few frames that
+// carry those facts, never for every delta.
+import type { SseFrame } from '../sse/frame-parser.js';
+import type { Usage } from '../events/types.js';
+import { chatUsage, field, responsesUsage } from './usage.js';
+
+export interface StreamTap {
+  onFrame(frame: SseFrame): void;
+  /** a terminal event (or `[DONE]`) was seen: the stream ended properly */
+  readonly terminal: boolean;
+  readonly usage: Usage | null;
+  readonly responseId: string | null;
+  /** set when the stream carried an in-band error (`error` event, `response.failed`) */
+  readonly inBandError: { type: string; code: string | null; message: string } | null;
+  /** the next sequence number an appended frame should carry */
+  nextSequence(): number;
+  /** a chat chunk that carries only usage (the one the proxy may have asked for) */
+  isUsageOnly(frame: SseFrame): boolean;
+}
+
+const SEQ = '"sequence_number":';
+const RESPONSES_TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+function parse(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** Tap for `/v1/responses` streams. `onFirstDelta` fires once, on the first `*.delta` frame. */
+export function createResponsesTap(onFirstDelta: () => void): StreamTap {
+  let lastSeq = -1;
+  let deltaSeen = false;
+  const tap = {
+    terminal: false,
+    usage: null as Usage | null,
+    responseId: null as string | null,
+    inBandError: null as StreamTap['inBandError'],
+    nextSequence: () => lastSeq + 1,
+    isUsageOnly: () => false,
+    onFrame(frame: SseFrame): void {
+      const at = frame.data.lastIndexOf(SEQ);
+      if (at >= 0) lastSeq = Number.parseInt(frame.data.slice(at + SEQ.length, at + SEQ.length + 12), 10) || lastSeq;
+      let type = frame.event;
+      let json: unknown;
+      if (type === null) {
+        json = parse(frame.data);
+        type = str(field(json, 'type'));
+      }
+      if (type === null) return;
+      if (!deltaSeen && type.endsWith('.delta')) {
+        deltaSeen = true;
+        onFirstDelta();
+      }
+      if (type === 'response.created' || RESPONSES_TERMINAL.has(type) || type === 'error') {
+        readFacts(type, json ?? parse(frame.data));
+      }
+    },
+  };
+  function readFacts(type: string, json: unknown): void {
+    const response = field(json, 'response');
+    tap.responseId = str(field(response, 'id')) ?? tap.responseId;
+    if (type === 'response.created') return;
+    tap.terminal = true;
+    tap.usage = responsesUsage(field(response, 'usage')) ?? tap.usage;
+    if (type === 'error' || type === 'response.failed') {
+      const error = type === 'error' ? json : field(response, 'error');
+      tap.inBandError = {
+        type: str(field(error, 'type')) ?? 'upstream_error',
+        code: str(field(error, 'code')),
+        message: str(field(error, 'message')) ?? 'the upstream reported an error in the stream',
+      };
+    }
+  }
+  return tap;
+}
+
+/** Tap for chat completion streams (`data:` chunks ending with `[DONE]`). */
+export function createChatTap(onFirstDelta: () => void): StreamTap {
+  let deltaSeen = false;
+  const tap = {
+    terminal: false,
+    usage: null as Usage | null,
+    responseId: null as string | null,
+    inBandError: null as StreamTap['inBandError'],
+    nextSequence: () => 0,
+    onFrame(frame: SseFrame): void {
+      const data = frame.data;
+      if (data === '[DONE]') {
+        tap.terminal = true;
+        return;
+      }
+      const needsParse = tap.responseId === null || !deltaSeen || data.includes('"usage":{') || frame.event === 'error';
+      if (!needsParse) return;
+      const json = parse(data);
+      tap.responseId ??= str(field(json, 'id'));
+      const usage = chatUsage(field(json, 'usage'));
+      if (usage !== null) tap.usage = usage;
+      if (frame.event === 'error' || field(json, 'error') !== undefined) {
+        const error = field(json, 'error');
+        tap.terminal = true;
+        tap.inBandError = { type: str(field(error, 'type')) ?? 'upstream_error', code: str(field(error, 'code')), message: str(field(error, 'message')) ?? 'upstream error' };
+      }
+      if (!deltaSeen && hasContentDelta(json)) {
+        deltaSeen = true;
+        onFirstDelta();
+      }
+    },
+    isUsageOnly(frame: SseFrame): boolean {
+      if (!frame.data.includes('"usage":{')) return false;
+      const json = parse(frame.data);
+      const choices = field(json, 'choices');
+      return Array.isArray(choices) && choices.length === 0 && field(json, 'usage') !== null;
+    },
+  };
+  return tap;
+}
+
+function hasContentDelta(chunk: unknown): boolean {
+  const choices = field(chunk, 'choices');
+  if (!Array.isArray(choices)) return false;
+  return choices.some((c) => {
+    const delta = field(c, 'delta');
+    const content = field(delta, 'content');
+    return (typeof content === 'string' && content !== '') || Array.isArray(field(delta, 'tool_calls'));
+  });
+}
