@@ -1,7 +1,126 @@
-// `aisix serve` (placeholder until the proxy issue lands).
+// `aisix serve`: load the config (or the built-in demo with its own mock upstream), create the
+// event bus, attach the reporter (TUI, line or NDJSON) and the request log, start the gateway,
+// watch the config for live reload, and shut down gracefully on SIGINT/SIGTERM or `q`.
+// Stdout carries results only (the listening line, request lines or NDJSON); banners go to stderr.
+import type { Config } from '../config/types.js';
+import { createEventBus, type EventBus } from '../events/bus.js';
+import { createGateway, type Gateway } from '../gateway/index.js';
+import { attachJsonReporter } from '../reporters/json.js';
+import { attachLineReporter } from '../reporters/line.js';
+import { attachLogFile } from '../reporters/log-file.js';
+import { VERSION } from '../version.js';
+import { ExitCode } from './exit-codes.js';
 import type { ServeOptions } from './main.js';
-import { notImplemented } from './not-implemented.js';
+import { loadServeConfig, type ServeConfig } from './serve-config.js';
+import { watchConfig } from './serve-reload.js';
 
-export async function runServe(_opts: ServeOptions): Promise<number> {
-  return notImplemented('serve');
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export async function runServe(opts: ServeOptions): Promise<number> {
+  const loaded = await loadServeConfig(opts, process.env);
+  if (loaded === null) return ExitCode.failure;
+  const { config } = loaded;
+  const host = opts.host ?? config.proxy.host;
+  const port = opts.port ?? config.proxy.port;
+  if (!LOOPBACK.has(host) && config.apiKeys.length === 0) {
+    process.stderr.write(`aisix: refusing to listen on ${host} without api_keys: anyone on the network could use your provider keys (add api_keys, or listen on 127.0.0.1)\n`);
+    await loaded.close();
+    return ExitCode.failure;
+  }
+  const bus = createEventBus();
+  const tui = wantsTui(opts);
+  const detachReporter = tui ? () => undefined : opts.json ? attachJsonReporter(bus, process.stdout) : attachLineReporter(bus, { stdout: process.stdout, stderr: process.stderr });
+  const logPath = opts.logFile ?? config.proxy.logFile;
+  let log: { close(): Promise<void> } | null = null;
+  try {
+    if (logPath !== null) log = attachLogFile(bus, { path: logPath, bodies: config.proxy.logBodies });
+  } catch (err) {
+    process.stderr.write(`aisix: ${(err as Error).message}\n`);
+    await loaded.close();
+    return ExitCode.failure;
+  }
+  const gateway = createGateway({ config, bus, previews: tui || config.proxy.logBodies });
+  let url: string;
+  try {
+    url = await gateway.listen(host, port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : code;
+    process.stderr.write(`aisix: cannot listen on ${host}:${port}: ${why} (${code}); pick another with --port\n`);
+    await Promise.all([log?.close(), loaded.close()]);
+    return ExitCode.failure;
+  }
+  announce({ bus, config, url, loaded, opts, tui });
+  const stopWatching = loaded.watchPath === null ? () => undefined : watchConfig({ path: loaded.watchPath, gateway, bus, env: process.env });
+  const shutdown = createShutdown(async () => {
+    stopWatching();
+    await gateway.close(config.proxy.shutdownGraceMs);
+    await Promise.all([log?.close(), loaded.close()]);
+    detachReporter();
+  });
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  if (tui) await runTui({ bus, gateway, config, url, loaded, shutdown });
+  await shutdown();
+  return ExitCode.ok;
+}
+
+function wantsTui(opts: ServeOptions): boolean {
+  if (opts.json) return false;
+  if (opts.tui !== undefined) return opts.tui;
+  return process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI;
+}
+
+function createShutdown(work: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  return () => (done ??= work());
+}
+
+interface Announce {
+  bus: EventBus;
+  config: Config;
+  url: string;
+  loaded: ServeConfig;
+  opts: ServeOptions;
+  tui: boolean;
+}
+
+function announce({ bus, config, url, loaded, opts, tui }: Announce): void {
+  const aliases = config.models.filter((m) => !m.wildcard).map((m) => m.name);
+  if (!tui && !opts.json) process.stdout.write(`aisix listening on ${url}\n`);
+  bus.emit('server.listening', { url, config_path: config.path, aliases, auth: config.apiKeys.length > 0 });
+  if (tui) return;
+  process.stderr.write(`aisix ${VERSION}: config ${config.path}, ${aliases.length} aliases\n`);
+  if (loaded.demoKey !== null) {
+    process.stderr.write(`demo: caller key ${loaded.demoKey}; try: npx aisix test-request --url ${url} --model demo --api-key ${loaded.demoKey} --stream\n`);
+    process.stderr.write(`demo: the word "${loaded.demoBlockedWord ?? ''}" in a prompt is blocked by the no-codenames guardrail\n`);
+  }
+  if (config.apiKeys.length === 0) process.stderr.write('aisix: warning: no api_keys configured: serving without authentication (loopback only)\n');
+}
+
+interface TuiRun {
+  bus: EventBus;
+  gateway: Gateway;
+  config: Config;
+  url: string;
+  loaded: ServeConfig;
+  shutdown: () => Promise<void>;
+}
+
+async function runTui({ bus, config, url, loaded, shutdown }: TuiRun): Promise<void> {
+  const { mountTui } = await import('../reporters/tui/mount.js');
+  const tui = mountTui({
+    bus,
+    header: {
+      version: VERSION,
+      url,
+      configPath: config.path,
+      aliases: config.models.filter((m) => !m.wildcard).length,
+      keys: config.apiKeys.length,
+      auth: config.apiKeys.length > 0,
+      demoKey: loaded.demoKey,
+    },
+    onQuit: shutdown,
+  });
+  await tui.waitUntilExit();
 }
