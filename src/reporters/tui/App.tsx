@@ -1,0 +1,127 @@
+// The TUI root: reads the store snapshot, owns the view state (table / detail / help, selection)
+// and the keys. Selection follows the newest row until the user moves it, then sticks to that
+// request id as new rows arrive. Quitting calls `onQuit` once and exits when it settles.
+import { Box, useApp, useInput } from 'ink';
+import { useMemo, useRef, useState } from 'react';
+import { DetailView } from './DetailView.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
+import { Footer } from './Footer.js';
+import { Header } from './Header.js';
+import { HelpView } from './HelpView.js';
+import { tableColumns, visibleRowCount } from './layout.js';
+import type { RequestStore, StoreSnapshot } from './request-store.js';
+import { RequestTable } from './RequestTable.js';
+import { TotalsBar } from './TotalsBar.js';
+import type { TuiHeaderInfo } from './types.js';
+import { useStoreSnapshot } from './use-store.js';
+import { useTerminalSize } from './use-terminal-size.js';
+import { useTicker } from './use-ticker.js';
+
+export interface AppProps {
+  store: RequestStore;
+  header: TuiHeaderInfo;
+  onQuit: () => Promise<void>;
+}
+
+type View = 'table' | 'detail' | 'help';
+
+export function App({ store, header, onQuit }: AppProps) {
+  const snapshot = useStoreSnapshot(store);
+  const size = useTerminalSize();
+  const { exit } = useApp();
+  const [view, setView] = useState<View>('table');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [quitting, setQuitting] = useState(false);
+  const quitStarted = useRef(false);
+
+  const rows = snapshot.rows;
+  const found = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
+  const selected = found >= 0 ? found : 0;
+  const height = visibleRowCount(size.rows, snapshot.lastWarning !== null);
+  const columns = useMemo(() => tableColumns(size.columns), [size.columns]);
+  useTicker(rows.some((r) => r.kind === 'in_flight'));
+
+  const quit = (): void => {
+    if (quitStarted.current) return;
+    quitStarted.current = true;
+    setQuitting(true);
+    void Promise.resolve()
+      .then(onQuit)
+      .catch(() => undefined)
+      .then(() => exit());
+  };
+
+  const move = (delta: number): void => {
+    if (rows.length === 0) return;
+    const next = Math.min(rows.length - 1, Math.max(0, selected + delta));
+    // In the table, back at the top means "follow the newest" again; the detail view stays pinned.
+    setSelectedId(next === 0 && view === 'table' ? null : (rows[next]?.id ?? null));
+  };
+
+  useInput((input, key) => {
+    if (input === 'q' || (key.ctrl && input === 'c')) return quit();
+    if (quitting) return;
+    if (view === 'help') {
+      if (key.escape || input === '?') setView('table');
+      return;
+    }
+    if (input === '?') return setView('help');
+    if (key.escape) return setView('table');
+    if (key.upArrow || input === 'k') return move(-1);
+    if (key.downArrow || input === 'j') return move(1);
+    if (key.pageUp) return move(-height);
+    if (key.pageDown) return move(height);
+    if (key.home) return setSelectedId(null);
+    if (key.return) {
+      const row = rows[selected];
+      if (row) {
+        setSelectedId(row.id);
+        setView('detail');
+      }
+      return;
+    }
+    if (view !== 'table') return;
+    if (input === 'f') store.cycleFilter();
+    else if (input === 'p') store.togglePause();
+    else if (input === 'c') {
+      store.clear();
+      setSelectedId(null);
+    }
+  });
+
+  const detailRow = selectedId === null ? (rows[0] ?? null) : found >= 0 ? (rows[found] ?? null) : null;
+  return (
+    <Box flexDirection="column" width={size.columns}>
+      <ErrorBoundary>
+        <Header info={header} snapshot={snapshot} width={size.columns} />
+        {view === 'help' ? (
+          <HelpView height={height} />
+        ) : view === 'detail' ? (
+          <DetailView
+            row={detailRow}
+            previews={detailRow ? store.previewsOf(detailRow.id) : null}
+            now={store.now()}
+            width={size.columns}
+            height={height}
+          />
+        ) : (
+          <RequestTable
+            rows={rows}
+            columns={columns}
+            selected={selected}
+            height={height}
+            now={store.now()}
+            emptyText={emptyText(snapshot)}
+          />
+        )}
+        <TotalsBar totals={snapshot.totals} width={size.columns} />
+      </ErrorBoundary>
+      <Footer snapshot={snapshot} view={view} quitting={quitting} width={size.columns} />
+    </Box>
+  );
+}
+
+function emptyText(s: StoreSnapshot): string {
+  if (s.filter !== 'all') return `  no ${s.filter === 'errors' ? 'errors' : 'blocked requests'} in the list (f changes the filter)`;
+  return s.paused ? '  paused (p resumes)' : '  waiting for requests…';
+}
