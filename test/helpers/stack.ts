@@ -23,7 +23,7 @@ export function model(name: string, modelName: string, extra: Partial<Model> = {
 }
 
 export function apiKey(name: string, plaintext: string, extra: Partial<ApiKey> = {}): ApiKey {
-  return { name, keyHash: sha256(plaintext), allowedModels: ['*'], expiresAt: null, disabled: false, ...extra };
+  return { name, keyHash: sha256(plaintext), keyEnv: null, allowedModels: ['*'], expiresAt: null, disabled: false, ...extra };
 }
 
 export const defaultModels: Model[] = [
