@@ -32,6 +32,7 @@ export function App({ store, header, onQuit }: AppProps) {
   const [view, setView] = useState<View>('table');
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [quitting, setQuitting] = useState(false);
+  const [clears, setClears] = useState(0);
   const quitStarted = useRef(false);
 
   const rows = snapshot.rows;
@@ -51,11 +52,19 @@ export function App({ store, header, onQuit }: AppProps) {
       .then(() => exit());
   };
 
+  // Key repeat can deliver several presses before React re-renders, so moves are functional
+  // updates over the latest rows rather than over this render's `selected`.
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
   const move = (delta: number): void => {
-    if (rows.length === 0) return;
-    const next = Math.min(rows.length - 1, Math.max(0, selected + delta));
-    // In the table, back at the top means "follow the newest" again; the detail view stays pinned.
-    setSelectedId(next === 0 && view === 'table' ? null : (rows[next]?.id ?? null));
+    setSelectedId((prevId) => {
+      const list = rowsRef.current;
+      if (list.length === 0) return prevId;
+      const prev = prevId === null ? 0 : Math.max(0, list.findIndex((r) => r.id === prevId));
+      const next = Math.min(list.length - 1, Math.max(0, prev + delta));
+      // In the table, back at the top means "follow the newest" again; the detail view stays pinned.
+      return next === 0 && view === 'table' ? null : (list[next]?.id ?? null);
+    });
   };
 
   useInput((input, key) => {
@@ -80,19 +89,21 @@ export function App({ store, header, onQuit }: AppProps) {
       }
       return;
     }
+    if (input === 'c') {
+      store.clear();
+      setSelectedId(null);
+      setClears((n) => n + 1);
+      return setView('table');
+    }
     if (view !== 'table') return;
     if (input === 'f') store.cycleFilter();
     else if (input === 'p') store.togglePause();
-    else if (input === 'c') {
-      store.clear();
-      setSelectedId(null);
-    }
   });
 
   const detailRow = selectedId === null ? (rows[0] ?? null) : found >= 0 ? (rows[found] ?? null) : null;
   return (
     <Box flexDirection="column" width={size.columns}>
-      <ErrorBoundary>
+      <ErrorBoundary resetKey={clears}>
         <Header info={header} snapshot={snapshot} width={size.columns} />
         {view === 'help' ? (
           <HelpView height={height} />

@@ -131,18 +131,23 @@ export class RequestStore {
 
   finished(e: RequestFinished): void {
     const { input_preview, output_preview, ...summary } = e;
-    const kind = classify(e);
     const before = this.inFlight.get(e.id);
     const row: Row = {
-      seq: before?.seq ?? ++this.seq,
+      seq: before?.seq ?? this.seq + 1,
       id: e.id,
       time: e.time,
       method: e.method,
       path: e.route,
       startedAt: before?.startedAt ?? this.clock.now(),
-      kind,
+      kind: classify(e),
       finished: summary,
     };
+    // Everything that reads the payload runs before any state changes, so a malformed event
+    // throws (and becomes a bus warning) without leaving a half-applied row behind.
+    const totals = this.counted(row, before !== undefined);
+    if (!before) this.seq = row.seq;
+    this.totals = totals;
+    this.rate.add(this.clock.now());
     if (before) {
       this.inFlight.delete(e.id);
       const at = this.history.lastIndexOf(before);
@@ -151,7 +156,6 @@ export class RequestStore {
     } else {
       this.push(row);
     }
-    this.count(row, before !== undefined);
     this.keepPreviews(e.id, input_preview, output_preview);
     this.schedule();
   }
@@ -226,12 +230,11 @@ export class RequestStore {
     if (this.history.length > this.historyLimit) this.history.shift();
   }
 
-  private count(row: Row, wasInFlight: boolean): void {
+  private counted(row: Row, wasInFlight: boolean): Totals {
     const f = row.finished;
-    if (!f) return;
     const t = this.totals;
-    this.rate.add(this.clock.now());
-    this.totals = {
+    if (!f) return t;
+    return {
       requests: t.requests + 1,
       inFlight: wasInFlight ? t.inFlight - 1 : t.inFlight,
       errors: t.errors + (row.kind === 'error' ? 1 : 0),
