@@ -4,7 +4,7 @@
 // Stdout carries results only (the listening line, request lines or NDJSON); banners go to stderr.
 import type { Config } from '../config/types.js';
 import { createEventBus, type EventBus } from '../events/bus.js';
-import { createGateway, type Gateway } from '../gateway/index.js';
+import { createGateway } from '../gateway/index.js';
 import { attachJsonReporter } from '../reporters/json.js';
 import { attachLineReporter } from '../reporters/line.js';
 import { attachLogFile } from '../reporters/log-file.js';
@@ -58,10 +58,19 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     await Promise.all([log?.close(), loaded.close()]);
     detachReporter();
   });
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
-  if (tui) await runTui({ bus, gateway, config, url, loaded, shutdown });
-  await shutdown();
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  if (tui) {
+    const ui = await mountUi({ bus, config, url, loaded, shutdown });
+    await Promise.race([ui.waitUntilExit(), signalled]);
+    await shutdown();
+    ui.unmount();
+  } else {
+    await signalled;
+    await shutdown();
+  }
   return ExitCode.ok;
 }
 
@@ -100,16 +109,15 @@ function announce({ bus, config, url, loaded, opts, tui }: Announce): void {
 
 interface TuiRun {
   bus: EventBus;
-  gateway: Gateway;
   config: Config;
   url: string;
   loaded: ServeConfig;
   shutdown: () => Promise<void>;
 }
 
-async function runTui({ bus, config, url, loaded, shutdown }: TuiRun): Promise<void> {
+async function mountUi({ bus, config, url, loaded, shutdown }: TuiRun): Promise<{ waitUntilExit(): Promise<void>; unmount(): void }> {
   const { mountTui } = await import('../reporters/tui/mount.js');
-  const tui = mountTui({
+  return mountTui({
     bus,
     header: {
       version: VERSION,
@@ -122,5 +130,4 @@ async function runTui({ bus, config, url, loaded, shutdown }: TuiRun): Promise<v
     },
     onQuit: shutdown,
   });
-  await tui.waitUntilExit();
 }

@@ -33,7 +33,9 @@ export interface ExchangeOptions {
 export async function exchange(o: ExchangeOptions): Promise<void> {
   const { record, res } = o;
   const abort = new AbortController();
-  res.once('close', () => abort.abort());
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort(); // the client left: stop the upstream at once
+  });
   const whole = !record.stream && o.timeoutMs > 0;
   const deadline = whole ? setTimeout(() => abort.abort(timeoutError(o.timeoutMs)), o.timeoutMs) : null;
   try {
