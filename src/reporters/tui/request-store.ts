@@ -9,69 +9,35 @@ import type {
   RequestStarted,
   ServerListening,
 } from '../../events/types.js';
-import { classify, type RowKind } from './classify.js';
+import { BatchedNotifier } from './batched-notifier.js';
+import { classify } from './classify.js';
+import { PreviewCache } from './preview-cache.js';
 import { buildSnapshot, type Filter, type StoreSnapshot } from './snapshot.js';
+import { realClock, type ConfigState, type Previews, type Row, type StoreClock } from './store-types.js';
 import { emptyTotals, RateWindow, type Totals } from './totals.js';
 
 export type { Filter, StoreSnapshot } from './snapshot.js';
-export type { Totals } from './totals.js';
-
-/** A finished request as the table keeps it: the event minus its (large) previews. */
-export type FinishedSummary = Omit<RequestFinished, 'input_preview' | 'output_preview'>;
-
-/** One table row. Immutable: finishing a request replaces its row object. */
-export interface Row {
-  readonly seq: number;
-  readonly id: string;
-  readonly time: string;
-  readonly method: string;
-  readonly path: string;
-  /** store clock (ms) when the row appeared: in-flight elapsed time counts from here */
-  readonly startedAt: number;
-  readonly kind: RowKind | 'in_flight';
-  readonly finished: FinishedSummary | null;
-}
-
-export interface Previews {
-  input?: string;
-  output?: string;
-}
-
-export type ConfigState =
-  | { kind: 'loaded' }
-  | { kind: 'reloaded'; time: string; added: string[]; removed: string[]; changed: string[] }
-  | { kind: 'rejected'; time: string; issue: string; more: number };
-
-/** The clock and timer the store uses; injected so tests are deterministic. */
-export interface StoreClock {
-  now(): number;
-  setTimer(fn: () => void, ms: number): unknown;
-  clearTimer(handle: unknown): void;
-}
+export type { ConfigState, FinishedSummary, Previews, Row, StoreClock } from './store-types.js';
+export type { Totals, TotalsView } from './totals.js';
 
 export interface RequestStoreOptions {
+  /** rows kept (default 1,000) */
   historyLimit?: number;
+  /** requests whose previews are kept (default 50) */
   previewLimit?: number;
+  /** minimum time between notifications (default 50 ms) */
   notifyIntervalMs?: number;
   clock?: StoreClock;
 }
 
-export const realClock: StoreClock = {
-  now: () => Date.now(),
-  setTimer: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
 export class RequestStore {
   readonly historyLimit: number;
-  private readonly previewLimit: number;
-  private readonly interval: number;
   private readonly clock: StoreClock;
-  private readonly listeners = new Set<() => void>();
+  private readonly notifier: BatchedNotifier;
   /** oldest first, at most historyLimit rows */
   private history: Row[] = [];
   private readonly inFlight = new Map<string, Row>();
-  private readonly previews = new Map<string, Previews>();
+  private readonly previews: PreviewCache;
   private readonly rate: RateWindow;
   private totals: Totals = emptyTotals();
   private seq = 0;
@@ -83,16 +49,16 @@ export class RequestStore {
   private config: ConfigState = { kind: 'loaded' };
   private lastWarning: { message: string; at: number } | null = null;
   private snapshot: StoreSnapshot;
-  private pending: unknown = null;
   private decay: unknown = null;
-  private lastNotify = Number.NEGATIVE_INFINITY;
-  private disposed = false;
 
   constructor(options: RequestStoreOptions = {}) {
     this.historyLimit = Math.max(1, options.historyLimit ?? 1000);
-    this.previewLimit = Math.max(0, options.previewLimit ?? 50);
-    this.interval = options.notifyIntervalMs ?? 50;
+    this.previews = new PreviewCache(Math.max(0, options.previewLimit ?? 50));
     this.clock = options.clock ?? realClock;
+    this.notifier = new BatchedNotifier(this.clock, options.notifyIntervalMs ?? 50, () => {
+      this.snapshot = this.build();
+      this.scheduleDecay();
+    });
     this.rate = new RateWindow(5);
     this.snapshot = this.build();
   }
@@ -100,16 +66,13 @@ export class RequestStore {
   /** The store clock in ms (the UI uses it for in-flight elapsed times). */
   readonly now = (): number => this.clock.now();
 
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  readonly subscribe = (listener: () => void): (() => void) => this.notifier.subscribe(listener);
 
   readonly getSnapshot = (): StoreSnapshot => this.snapshot;
 
   /** Previews of a request, kept only for the last `previewLimit` finished requests. */
   previewsOf(id: string): Previews | null {
-    return this.previews.get(id) ?? null;
+    return this.previews.get(id);
   }
 
   started(e: RequestStarted): void {
@@ -126,7 +89,7 @@ export class RequestStore {
     this.inFlight.set(e.id, row);
     this.totals = { ...this.totals, inFlight: this.totals.inFlight + 1 };
     this.push(row);
-    this.schedule();
+    this.notifier.changed();
   }
 
   finished(e: RequestFinished): void {
@@ -156,32 +119,32 @@ export class RequestStore {
     } else {
       this.push(row);
     }
-    this.keepPreviews(e.id, input_preview, output_preview);
-    this.schedule();
+    this.previews.keep(e.id, input_preview, output_preview);
+    this.notifier.changed();
   }
 
   serverListening(e: ServerListening): void {
     this.server = e;
     this.aliasDelta = 0;
-    this.schedule();
+    this.notifier.changed();
   }
 
   configReloaded(e: ConfigReloaded): void {
     this.config = { kind: 'reloaded', time: e.time, added: e.added, removed: e.removed, changed: e.changed };
     this.aliasDelta += e.added.length - e.removed.length;
-    this.schedule();
+    this.notifier.changed();
   }
 
   configRejected(e: ConfigRejected): void {
     const first = e.errors[0];
     const issue = first ? `${first.message} (line ${first.line}${first.scope ? `, ${first.scope}` : ''})` : 'invalid config';
     this.config = { kind: 'rejected', time: e.time, issue, more: Math.max(0, e.errors.length - 1) };
-    this.schedule();
+    this.notifier.changed();
   }
 
   warning(message: string): void {
     this.lastWarning = { message, at: this.clock.now() };
-    this.schedule();
+    this.notifier.changed();
   }
 
   /** all → errors → blocked → all. User actions notify at once. */
@@ -191,7 +154,7 @@ export class RequestStore {
 
   setFilter(filter: Filter): void {
     this.filter = filter;
-    this.flush();
+    this.notifier.flushNow();
   }
 
   /** Freeze the list (totals keep counting) or thaw it. */
@@ -202,7 +165,7 @@ export class RequestStore {
       this.frozen = [...this.history].reverse();
       this.pausedAtSeq = this.seq;
     }
-    this.flush();
+    this.notifier.flushNow();
   }
 
   /** Empty the table; in-flight rows stay (they will finish), totals are session counters and stay. */
@@ -213,16 +176,14 @@ export class RequestStore {
       this.frozen = this.frozen.filter((r) => r.kind === 'in_flight');
       this.pausedAtSeq = this.seq;
     }
-    this.flush();
+    this.notifier.flushNow();
   }
 
   /** Stop timers and drop subscribers (after unmount). */
   dispose(): void {
-    this.disposed = true;
-    if (this.pending !== null) this.clock.clearTimer(this.pending);
+    this.notifier.dispose();
     if (this.decay !== null) this.clock.clearTimer(this.decay);
-    this.pending = this.decay = null;
-    this.listeners.clear();
+    this.decay = null;
   }
 
   private push(row: Row): void {
@@ -246,44 +207,12 @@ export class RequestStore {
     };
   }
 
-  private keepPreviews(id: string, input: string | undefined, output: string | undefined): void {
-    if (this.previewLimit === 0 || (input === undefined && output === undefined)) return;
-    this.previews.set(id, { input, output });
-    while (this.previews.size > this.previewLimit) {
-      const oldest = this.previews.keys().next();
-      if (oldest.done) break;
-      this.previews.delete(oldest.value);
-    }
-  }
-
-  /** At most one flush per interval: the first change after a quiet spell goes out on the next tick. */
-  private schedule(): void {
-    if (this.pending !== null || this.disposed) return;
-    const wait = Math.max(0, this.lastNotify + this.interval - this.clock.now());
-    this.pending = this.clock.setTimer(() => {
-      this.pending = null;
-      this.flush();
-    }, wait);
-  }
-
-  private flush(): void {
-    if (this.disposed) return;
-    if (this.pending !== null) {
-      this.clock.clearTimer(this.pending);
-      this.pending = null;
-    }
-    this.lastNotify = this.clock.now();
-    this.snapshot = this.build();
-    this.scheduleDecay();
-    for (const listener of this.listeners) listener();
-  }
-
   /** req/s decays with no events arriving, so refresh once a second while it is non-zero. */
   private scheduleDecay(): void {
     if (this.decay !== null || this.snapshot.totals.perSecond === 0) return;
     this.decay = this.clock.setTimer(() => {
       this.decay = null;
-      this.flush();
+      this.notifier.changed();
     }, 1000);
   }
 

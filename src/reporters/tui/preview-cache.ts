@@ -1,0 +1,28 @@
+// Input/output previews for the detail view, kept for the last `limit` requests only (oldest
+// dropped first), so a long session's memory does not grow with 2 KB bodies per request.
+import type { Previews } from './store-types.js';
+
+export class PreviewCache {
+  private readonly entries = new Map<string, Previews>();
+
+  constructor(private readonly limit: number) {}
+
+  get(id: string): Previews | null {
+    return this.entries.get(id) ?? null;
+  }
+
+  /** Keeps the previews of `id` if it has any, evicting the oldest beyond the limit. */
+  keep(id: string, input: string | undefined, output: string | undefined): void {
+    if (this.limit === 0 || (input === undefined && output === undefined)) return;
+    this.entries.set(id, { input, output });
+    while (this.entries.size > this.limit) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) break;
+      this.entries.delete(oldest.value);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,101 @@
+// End to end in a real terminal: `aisix serve --demo` inside a detached 160×40 tmux session (on a
+// private tmux socket, CI removed from its environment so Ink draws live frames), requests sent
+// with the official SDK, the screen read with `capture-pane`, then `q` and a clean exit 0.
+// Needs a build (the bin runs dist/); skips, saying why, only where tmux is not installed.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SOCKET = `aisix-tui-test-${process.pid}`;
+const SESSION = 'tui';
+const DEMO_KEY = 'sk-aisix-demo';
+const BLOCKED_WORD = 'project falcon';
+
+function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+}
+
+function screen(): string {
+  return tmux('capture-pane', '-p', '-t', SESSION);
+}
+
+/** Polls the pane until `test` passes; fails with the last screen attached. */
+async function waitForScreen(what: string, test: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < until) {
+    text = screen();
+    if (test(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
+}
+
+const tmuxReady = hasTmux();
+const title = tmuxReady ? 'TUI in a real terminal (tmux)' : 'TUI in a real terminal (skipped: tmux is not installed)';
+
+describe.skipIf(!tmuxReady)(title, () => {
+  afterAll(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  });
+
+  it('shows requests, a block, an error and the totals live, then quits with q and exit 0', async () => {
+    const command = `env -u CI -u CONTINUOUS_INTEGRATION node bin/aisix.js serve --demo --port 0; echo EXIT=$?; sleep 30`;
+    tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '40', '-c', ROOT, command);
+
+    const boot = await waitForScreen('the header with the listen URL', (t) => /aisix v\S+\s+http:\/\/127\.0\.0\.1:\d+/.test(t));
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(boot)?.[0] ?? '';
+    expect(boot).toContain(`demo key ${DEMO_KEY}`);
+
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: DEMO_KEY, maxRetries: 0 });
+    await client.responses.create({ model: 'demo', input: 'hello from tmux' });
+    const stream = await client.responses.create({ model: 'demo', input: 'stream please', stream: true });
+    for await (const _event of stream) {
+      // drain
+    }
+    await expect(client.responses.create({ model: 'demo-error', input: 'fail please' })).rejects.toMatchObject({
+      status: expect.any(Number) as number,
+    });
+    await expect(client.responses.create({ model: 'demo', input: `tell me about ${BLOCKED_WORD}` })).rejects.toMatchObject({
+      status: 422,
+    });
+
+    const table = await waitForScreen('four rows, a block, an error and the totals', (t) =>
+      /requests 4\s+errors 1\s+blocked 1/.test(t),
+    );
+    if (process.env.AISIX_TUI_CAPTURE) writeFileSync(process.env.AISIX_TUI_CAPTURE, table);
+    expect(table).toMatch(/\d\d:\d\d:\d\d 200 demo-caller\s+demo → mock-echo\s+~/);
+    expect(table).toMatch(/\d\d:\d\d:\d\d 200 demo-caller\s+demo → mock-echo\s+\d+→\d+/);
+    expect(table).toMatch(/\d\d:\d\d:\d\d 5\d\d demo-caller\s+demo-error → mock-error-500/);
+    expect(table).toMatch(/422 demo-caller\s+demo → mock-echo.*BLOCKED input no-codenames/);
+
+    // the blocked filter, then the detail of the block
+    tmux('send-keys', '-t', SESSION, 'f', 'f');
+    await waitForScreen('the blocked filter', (t) => t.includes('filter: blocked') && !t.includes('mock-error-500'));
+    tmux('send-keys', '-t', SESSION, 'Enter');
+    const detail = await waitForScreen('the detail view', (t) => t.includes('no-codenames  input  block'));
+    expect(detail).toMatch(/request {3}\S+/);
+    tmux('send-keys', '-t', SESSION, 'Escape');
+    await waitForScreen('the table again', (t) => t.includes('alias → model'));
+
+    tmux('send-keys', '-t', SESSION, 'q');
+    const end = await waitForScreen('the process to exit', (t) => /EXIT=\d+/.test(t), 20_000);
+    expect(end).toContain('EXIT=0');
+  }, 60_000);
+});
