@@ -11,3 +11,6 @@ export type {
   Verdict,
   WireFormat,
 } from './types.js';
+// For the gateway's own held-stream handling (e.g. dropping the injected chat usage chunk):
+// raw frame blocks that concatenate back to the held bytes, and the frame each one carries.
+export { parseBlocks, splitSseBlocks } from './sse-blocks.js';

@@ -30,18 +30,19 @@ export function splitSseBlocks(buf: Buffer): Buffer[] {
   return blocks;
 }
 
-/** The frame each block carries (null for comment-only or blank blocks). A parser per block:
- *  a block ending in `\r` would otherwise leave its frame pending until the next block. */
+/** The frame each block carries (null for comment-only or blank blocks). `end()` after each
+ *  block: one ending in `\r` would otherwise leave its frame pending until the next block. */
 export function parseBlocks(blocks: readonly Buffer[]): (SseFrame | null)[] {
-  return blocks.map((block) => {
-    let found: SseFrame | null = null;
-    const parser = new SseFrameParser((frame) => {
-      found = frame;
-    });
-    parser.push(block);
-    parser.end();
-    return found;
+  const frames: (SseFrame | null)[] = new Array<SseFrame | null>(blocks.length).fill(null);
+  let current = 0;
+  const parser = new SseFrameParser((frame) => {
+    frames[current] = frame;
   });
+  for (; current < blocks.length; current++) {
+    parser.push(blocks[current] as Buffer);
+    parser.end();
+  }
+  return frames;
 }
 
 /** The block with its data: lines replaced by a single `data: <data>` line. */

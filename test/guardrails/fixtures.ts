@@ -126,3 +126,13 @@ export function dataPayloads(body: Buffer): Record<string, unknown>[] {
     .filter((d) => d.startsWith('{'))
     .map((d) => JSON.parse(d) as Record<string, unknown>);
 }
+
+/** The value at a path inside parsed JSON (undefined when the path leaves it). */
+export function at(root: unknown, ...path: (string | number)[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
