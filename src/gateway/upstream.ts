@@ -13,8 +13,10 @@ const PASTED_SUFFIXES = ['/responses', '/chat/completions', '/completions', '/em
 const NEVER_FORWARDED = new Set([
   'authorization', 'x-api-key', 'api-key', 'x-goog-api-key', 'proxy-authorization', 'cookie', 'host',
   'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length',
-  'content-type', 'accept', 'accept-encoding',
+  'content-type', 'accept', 'accept-encoding', 'traceparent', 'tracestate',
 ]);
+/** Prefixes never forwarded either: our own headers, SDK telemetry, AWS request signing (AISIX rules). */
+const NEVER_FORWARDED_PREFIXES = ['x-aisix-', 'x-stainless-', 'x-amz-'];
 
 export interface Upstream {
   readonly key: ProviderKey;
@@ -100,7 +102,7 @@ export function upstreamHeaders(options: { upstream: Upstream; requestId: string
   if (options.json) headers['content-type'] = 'application/json';
   if (upstream.forwardHeaders.length === 0) return headers;
   for (const [name, value] of Object.entries(client)) {
-    if (value === undefined || NEVER_FORWARDED.has(name) || name.startsWith('x-aisix-')) continue;
+    if (value === undefined || NEVER_FORWARDED.has(name) || NEVER_FORWARDED_PREFIXES.some((p) => name.startsWith(p))) continue;
     if (anyGlob(upstream.forwardHeaders, name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
