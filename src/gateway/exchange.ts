@@ -36,8 +36,9 @@ export async function exchange(o: ExchangeOptions): Promise<void> {
   res.once('close', () => {
     if (!res.writableFinished) abort.abort(); // the client left: stop the upstream at once
   });
-  const whole = !record.stream && o.timeoutMs > 0;
-  const deadline = whole ? setTimeout(() => abort.abort(timeoutError(o.timeoutMs)), o.timeoutMs) : null;
+  // non-streaming: the whole call; streaming: until the response headers (then the idle timeout
+  // rules). Our own timer, not undici's headersTimeout, whose fast timers tick at ~1 s.
+  const deadline = o.timeoutMs > 0 ? setTimeout(() => abort.abort(timeoutError(o.timeoutMs)), o.timeoutMs) : null;
   try {
     const sentAt = performance.now();
     const up = await forward({
@@ -47,9 +48,10 @@ export async function exchange(o: ExchangeOptions): Promise<void> {
       headers: upstreamHeaders({ upstream: o.upstream, requestId: record.id, client: o.req.headers, json: o.body !== null }),
       body: o.body,
       signal: abort.signal,
-      headersTimeoutMs: record.stream ? o.timeoutMs : 0,
+      headersTimeoutMs: 0,
       bodyTimeoutMs: record.stream ? o.idleTimeoutMs : 0,
     });
+    if (record.stream && deadline !== null) clearTimeout(deadline);
     record.upstreamMs = Math.round((performance.now() - sentAt) * 100) / 100;
     const upstreamId = up.headers['x-request-id'];
     if (typeof upstreamId === 'string') record.upstreamRequestId = upstreamId;
