@@ -64,11 +64,13 @@ export function listen(server: Server, host: string, port: number): Promise<void
   });
 }
 
-/** Stops listening and destroys every socket, idle or mid-reply. */
-export function closeServer(server: Server, tracker: ConnectionTracker): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    for (const socket of tracker.open) socket.destroy();
+/** Stops listening and destroys every socket, idle or mid-reply; resolves once all are closed. */
+export async function closeServer(server: Server, tracker: ConnectionTracker): Promise<void> {
+  const closed = server.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+  const sockets = [...tracker.open].map((socket) => {
+    const gone = socket.closed ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.destroy();
+    return gone;
   });
+  await Promise.all([closed, ...sockets]);
 }

@@ -39,11 +39,17 @@ export function splitDeltas(text: string): string[] {
   return pieces;
 }
 
-/** Indexes where a whitespace run starts after a word, thinned to at most 7. */
+/** Indexes where a whitespace run between two words starts, thinned to at most 7. */
 function smallCuts(text: string): number[] {
   const starts: number[] = [];
+  let run = -1;
   for (let i = 1; i < text.length; i++) {
-    if (isSpace(text.charCodeAt(i)) && !isSpace(text.charCodeAt(i - 1))) starts.push(i);
+    const space = isSpace(text.charCodeAt(i));
+    if (space && run < 0 && !isSpace(text.charCodeAt(i - 1))) run = i;
+    else if (!space && run >= 0) {
+      starts.push(run);
+      run = -1;
+    }
   }
   if (starts.length < MAX_SMALL_PIECES) return starts;
   const picked: number[] = [];
