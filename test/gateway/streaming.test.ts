@@ -1,0 +1,248 @@
+// Streams through the proxy (DESIGN.md §3 "Streams (live path)"): odd framings arrive intact with
+// usage recorded; a stream that breaks or goes idle ends with the appended `error` frame; a
+// client that leaves mid-stream yields one `aborted` event and closes the upstream socket.
+import { request } from 'node:http';
+import type { ResponseStreamEvent, ResponseUsage } from 'openai/resources/responses/responses';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestFinished } from '../../src/events/types.js';
+import { finishedEventsFor, finishedFor, onlyFinishedFor } from '../helpers/finished.js';
+import { eventually, postResponses, type RawResponse } from '../helpers/http.js';
+import { deltaText, frameJson, lastSequence, parseSse, type RawFrame } from '../helpers/sse.js';
+import { CALLER_KEY, defaultModels, model, startStack, type Stack } from '../helpers/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ models: [...defaultModels, model('stall-idle', 'mock-stall', { streamTimeoutMs: 300 })] });
+});
+afterAll(() => stack.close());
+
+const INPUT = 'the quick brown fox jumps over the lazy dog again and again';
+
+/** The event's usage shape for a usage object as the client received it. */
+function eventUsage(u: ResponseUsage): RequestFinished['usage'] {
+  return {
+    input_tokens: u.input_tokens,
+    output_tokens: u.output_tokens,
+    total_tokens: u.total_tokens,
+    cached_tokens: u.input_tokens_details.cached_tokens,
+    reasoning_tokens: u.output_tokens_details.reasoning_tokens,
+  };
+}
+
+async function streamRaw(alias: string, input = INPUT): Promise<{ res: RawResponse; frames: RawFrame[] }> {
+  const res = await postResponses(stack.url, { model: alias, input, stream: true });
+  expect(res.status, res.body.slice(0, 500)).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+  return { res, frames: parseSse(res.body) };
+}
+
+interface Completed {
+  id: string;
+  output: { type: string; content?: { type: string; text: string }[] }[];
+  usage: ResponseUsage;
+}
+
+/** Checks a complete Responses stream: JSON frames, gap-free sequence numbers, created … completed. */
+function expectCompleteStream(frames: RawFrame[]): Completed {
+  const events = frameJson(frames);
+  expect(events.map((e) => e.sequence_number)).toEqual(events.map((_e, i) => i));
+  expect(events[0]?.type).toBe('response.created');
+  expect(events.at(-1)?.type).toBe('response.completed');
+  expect(events.filter((e) => e.type === 'error')).toEqual([]);
+  for (const f of frames) if (f.event !== null) expect(f.event).toBe((JSON.parse(f.data) as { type: string }).type);
+  return (events.at(-1) as { response: Completed }).response;
+}
+
+function outputText(response: Completed): string {
+  return response.output.flatMap((item) => item.content ?? []).filter((c) => c.type === 'output_text').map((c) => c.text).join('');
+}
+
+describe('live streams arrive intact', () => {
+  it.each([
+    ['one byte per write (frames split at every byte)', 'bytewise'],
+    ['\\r\\n line endings', 'crlf'],
+    ['data:-only frames', 'data-only'],
+    ['plain framing', 'gpt'],
+  ])('relays a stream written with %s, and records its usage', async (_label, alias) => {
+    const { res, frames } = await streamRaw(alias);
+    const completed = expectCompleteStream(frames);
+    expect(deltaText(frames)).toBe(INPUT);
+    expect(outputText(completed)).toBe(INPUT);
+    expect(res.body).not.toContain('[DONE]');
+    const event = await onlyFinishedFor(stack, res);
+    expect(event).toMatchObject({ status: 200, outcome: 'ok', stream: true, alias, response_id: completed.id, error_type: null, error_code: null });
+    expect(event.usage).toStrictEqual(eventUsage(completed.usage));
+    expect(event.ttft_ms).not.toBeNull();
+    expect(event.ttft_ms!).toBeLessThanOrEqual(event.latency_ms);
+  });
+
+  it('passes \\r\\n line endings through unchanged (no re-framing)', async () => {
+    const { res } = await streamRaw('crlf');
+    expect(res.body).toContain('\r\n\r\n');
+    expect(res.body.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  });
+
+  it('passes data:-only frames through without adding event: lines', async () => {
+    const { res, frames } = await streamRaw('data-only');
+    expect(res.body).not.toMatch(/^event:/m);
+    expect(frames.every((f) => f.event === null)).toBe(true);
+  });
+
+  it('relays a 500 KB stream whose terminal frame alone is several hundred KB', async () => {
+    const { res, frames } = await streamRaw('long', 'go');
+    const completed = expectCompleteStream(frames);
+    expect(Math.max(...frames.map((f) => f.data.length))).toBeGreaterThan(300_000);
+    expect(res.body.length).toBeGreaterThan(500_000);
+    const text = deltaText(frames);
+    expect(text.length).toBeGreaterThan(300_000);
+    expect(outputText(completed)).toBe(text);
+    const event = await onlyFinishedFor(stack, res);
+    expect(event).toMatchObject({ outcome: 'ok', status: 200, response_id: completed.id });
+    expect(event.usage).toStrictEqual(eventUsage(completed.usage));
+    expect(event.usage!.output_tokens).toBeGreaterThan(10_000);
+  });
+
+  it('passes an unparseable frame through and still reads the terminal usage', async () => {
+    const { res, frames } = await streamRaw('bad-sse');
+    const broken = frames.filter((f) => {
+      try {
+        JSON.parse(f.data);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(broken).toHaveLength(1);
+    const good = frames.filter((f) => !broken.includes(f));
+    const completed = (frameJson(good).at(-1) as { type: string; response: Completed });
+    expect(completed.type).toBe('response.completed');
+    const event = await onlyFinishedFor(stack, res);
+    expect(event).toMatchObject({ outcome: 'ok', status: 200 });
+    expect(event.usage).toStrictEqual(eventUsage(completed.response.usage));
+  });
+
+  it.each(['bytewise', 'crlf', 'data-only', 'long'])('gives the official SDK the full text and usage of the %s stream', async (alias) => {
+    const { data: stream, response } = await stack.client().responses.create({ model: alias, input: INPUT, stream: true }).withResponse();
+    let text = '';
+    let usage: ResponseUsage | null | undefined;
+    let last: ResponseStreamEvent | undefined;
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') text += event.delta;
+      if (event.type === 'response.completed') usage = event.response.usage;
+      last = event;
+    }
+    expect(last?.type).toBe('response.completed');
+    if (alias !== 'long') expect(text).toBe(INPUT);
+    const event = await finishedFor(stack, response.headers.get('x-aisix-request-id') ?? '');
+    expect(event.usage).toStrictEqual(eventUsage(usage!));
+  });
+});
+
+describe('streams that break before their terminal event', () => {
+  /** The appended error frame must follow the last sequence number the client saw. */
+  function expectInterrupted(frames: RawFrame[], message: RegExp): void {
+    const last = frames.at(-1);
+    const before = frames.slice(0, -1);
+    expect(before.length).toBeGreaterThan(1);
+    const seen = frameJson(before);
+    expect(seen.map((e) => e.sequence_number)).toEqual(seen.map((_e, i) => i));
+    expect(seen.some((e) => e.type === 'response.output_text.delta')).toBe(true);
+    expect(seen.some((e) => typeof e.type === 'string' && ['response.completed', 'response.incomplete', 'response.failed'].includes(e.type))).toBe(false);
+    expect(last?.event).toBe('error');
+    expect(JSON.parse(last?.data ?? '')).toStrictEqual({
+      type: 'error',
+      code: 'upstream_stream_interrupted',
+      message: expect.stringMatching(message),
+      sequence_number: lastSequence(before) + 1,
+    });
+  }
+
+  async function expectInterruptedEvent(res: RawResponse): Promise<void> {
+    const event = await onlyFinishedFor(stack, res);
+    expect(event).toMatchObject({
+      status: 200, stream: true, outcome: 'upstream_error', error_type: 'upstream_error', error_code: 'upstream_stream_interrupted', usage: null,
+    });
+  }
+
+  it('ends a stream the upstream cut with an error frame numbered after the last one seen', async () => {
+    const { res, frames } = await streamRaw('cut');
+    expectInterrupted(frames, /./);
+    await expectInterruptedEvent(res);
+  });
+
+  it('ends a stream that went idle past the model stream timeout with the same error frame', async () => {
+    const started = Date.now();
+    const { res, frames } = await streamRaw('stall-idle');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expectInterrupted(frames, /300 ms/);
+    await expectInterruptedEvent(res);
+  });
+
+  it('lets the official SDK see the error event as the last event of a cut stream', async () => {
+    const stream = await stack.client().responses.create({ model: 'cut', input: INPUT, stream: true });
+    const types: string[] = [];
+    let last: ResponseStreamEvent | undefined;
+    for await (const event of stream) {
+      types.push(event.type);
+      last = event;
+    }
+    expect(types).toContain('response.output_text.delta');
+    expect(types).not.toContain('response.completed');
+    expect(last).toMatchObject({ type: 'error', code: 'upstream_stream_interrupted', sequence_number: types.length - 1 });
+  });
+});
+
+describe('a client that leaves mid-stream', () => {
+  let own: Stack;
+  beforeAll(async () => {
+    own = await startStack();
+  });
+  afterAll(() => own.close());
+
+  it('keeps the upstream connection open after a completed stream (keep-alive), as a baseline', async () => {
+    const stream = await own.client().responses.create({ model: 'gpt', input: 'baseline', stream: true });
+    for await (const _event of stream) {
+      // drain
+    }
+    expect(own.mock.openConnections()).toBe(1);
+  });
+
+  it('records one aborted event with status 499 and closes the upstream connection', async () => {
+    const controller = new AbortController();
+    const { data: stream, response } = await own
+      .client()
+      .responses.create({ model: 'slow', input: INPUT, stream: true }, { signal: controller.signal })
+      .withResponse();
+    const id = response.headers.get('x-aisix-request-id') ?? '';
+    let deltas = 0;
+    for await (const event of stream) {
+      if (event.type !== 'response.output_text.delta') continue;
+      deltas++;
+      expect(own.mock.openConnections()).toBeGreaterThanOrEqual(1);
+      controller.abort();
+    }
+    expect(deltas).toBe(1);
+    const event = await finishedFor(own, id);
+    expect(event).toMatchObject({ status: 499, outcome: 'aborted', stream: true, alias: 'slow', caller: 'dev' });
+    expect(await eventually(() => own.mock.openConnections() === 0)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_000)); // the mock would have sent its remaining deltas by now
+    expect(finishedEventsFor(own, id)).toHaveLength(1);
+  });
+
+  it('records one aborted event when the client leaves before the upstream answered', async () => {
+    const id = 'abort-before-headers';
+    const req = request(`${own.url}/v1/responses`, {
+      method: 'POST', agent: false,
+      headers: { authorization: `Bearer ${CALLER_KEY}`, 'content-type': 'application/json', 'x-aisix-request-id': id },
+    });
+    req.on('error', () => undefined);
+    req.end(JSON.stringify({ model: 'slow', input: INPUT, stream: true }));
+    await eventually(() => own.mock.requests().some((r) => r.headers['x-aisix-request-id'] === id));
+    req.destroy();
+    const event = await finishedFor(own, id);
+    expect(event).toMatchObject({ status: 499, outcome: 'aborted', stream: true });
+    expect(await eventually(() => own.mock.openConnections() === 0)).toBe(true);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(finishedEventsFor(own, id)).toHaveLength(1);
+  });
+});
