@@ -3,4 +3,5 @@
 export { sendResponsesRequest, responsesEndpoint, type SendOptions } from './responses.js';
 export { ResponsesClientError, type TransportFailure } from './transport-error.js';
 export { outputText, functionCalls } from './output-text.js';
+export { describeError, describeSummary, describeUsage } from './describe.js';
 export type { ApiError, ResponsesRequest, ResponsesResult, StreamEvent, Timings, Usage } from './types.js';
