@@ -4,11 +4,11 @@
 import { request } from 'node:http';
 import type { ResponseStreamEvent, ResponseUsage } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestFinished } from '../../src/events/types.js';
 import { finishedEventsFor, finishedFor, onlyFinishedFor } from '../helpers/finished.js';
 import { eventually, postResponses, type RawResponse } from '../helpers/http.js';
 import { deltaText, frameJson, lastSequence, parseSse, type RawFrame } from '../helpers/sse.js';
 import { CALLER_KEY, defaultModels, model, startStack, type Stack } from '../helpers/stack.js';
+import { eventUsage } from '../helpers/usage.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -17,17 +17,6 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const INPUT = 'the quick brown fox jumps over the lazy dog again and again';
-
-/** The event's usage shape for a usage object as the client received it. */
-function eventUsage(u: ResponseUsage): RequestFinished['usage'] {
-  return {
-    input_tokens: u.input_tokens,
-    output_tokens: u.output_tokens,
-    total_tokens: u.total_tokens,
-    cached_tokens: u.input_tokens_details.cached_tokens,
-    reasoning_tokens: u.output_tokens_details.reasoning_tokens,
-  };
-}
 
 async function streamRaw(alias: string, input = INPUT): Promise<{ res: RawResponse; frames: RawFrame[] }> {
   const res = await postResponses(stack.url, { model: alias, input, stream: true });

@@ -1,0 +1,348 @@
+// Guardrails through the proxy (issue 4 "Tests", DESIGN.md §3 "Guardrails"): input block/mask/
+// monitor, output block and mask on JSON and on held-back streams (no content byte reaches the
+// client before the verdict), monitor mode that never delays a stream, and the hold-back cap.
+import { APIError } from 'openai';
+import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GuardrailHit } from '../../src/events/types.js';
+import { keyword, pii } from '../guardrails/fixtures.js';
+import { expectErrorResponse } from '../helpers/envelope.js';
+import { finishedFor, onlyFinishedFor } from '../helpers/finished.js';
+import { eventually, jsonOf, postResponses, type RawResponse } from '../helpers/http.js';
+import { deltaText, frameJson, parseSse } from '../helpers/sse.js';
+import { defaultModels, model, startStack, type Stack, type StackOptions } from '../helpers/stack.js';
+import { directUsage } from '../helpers/usage.js';
+
+const CODENAMES = keyword('no-codenames', ['project falcon', { re: 'internal[-_ ]only', flags: 'i' }]);
+const BLOCKED_INPUT = "request blocked by content policy (guardrail 'no-codenames')";
+const BLOCKED_OUTPUT = "response blocked by content policy (guardrail 'no-codenames')";
+const EMAIL = 'jane.doe@example.com';
+
+const stacks: Stack[] = [];
+async function stackWith(options: StackOptions): Promise<Stack> {
+  const stack = await startStack(options);
+  stacks.push(stack);
+  return stack;
+}
+afterAll(() => Promise.all(stacks.map((s) => s.close())));
+
+const hit = (name: string, stage: GuardrailHit['stage'], action: GuardrailHit['action'], rule: string): GuardrailHit => ({ name, stage, action, rule });
+
+/** Sends `body` and returns the response plus how many requests the mock received for it. */
+async function send(stack: Stack, body: Record<string, unknown>): Promise<{ res: RawResponse; upstream: number }> {
+  const before = stack.mock.requests().length;
+  const res = await postResponses(stack.url, body);
+  await new Promise((r) => setTimeout(r, 10));
+  return { res, upstream: stack.mock.requests().length - before };
+}
+
+describe('a block-mode keyword guardrail on input and output', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await stackWith({
+      guardrails: [CODENAMES, keyword('off', ['harmless'], { enabled: false })],
+      models: [...defaultModels, model('claude', 'claude-x', { provider: 'anthropic' })],
+    });
+  });
+
+  it('blocks a matching request with 422 before any upstream contact, via the official SDK', async () => {
+    const before = stack.mock.requests().length;
+    const err = await stack.client().responses.create({ model: 'gpt', input: 'Tell me about PROJECT Falcon.' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(APIError);
+    expect((err as APIError).status).toBe(422);
+    expect((err as APIError).error).toStrictEqual({ message: BLOCKED_INPUT, type: 'content_filter' });
+    expect(stack.mock.requests().length).toBe(before);
+  });
+
+  it.each([
+    ['the input string', { input: 'the project falcon plan' }, 'project falcon'],
+    ['instructions', { instructions: 'this is INTERNAL-ONLY', input: 'hi' }, 'internal[-_ ]only'],
+    ['a message content part', { input: [{ role: 'user', content: [{ type: 'input_text', text: 'about project falcon' }] }] }, 'project falcon'],
+    ['a function_call_output', { input: [{ type: 'function_call_output', call_id: 'c1', output: 'internal_only data' }] }, 'internal[-_ ]only'],
+  ])('blocks on text in %s, with the rule recorded and the matched text kept off the wire', async (_label, body, rule) => {
+    const { res, upstream } = await send(stack, { model: 'gpt', ...body });
+    expect(upstream).toBe(0);
+    const event = await expectErrorResponse(stack, res, 422, { message: BLOCKED_INPUT, type: 'content_filter' }, 'blocked_input');
+    expect(event.guardrails).toStrictEqual([hit('no-codenames', 'input', 'block', rule)]);
+    expect(res.body.toLowerCase()).not.toMatch(/falcon|internal.only/);
+    expect(event.error_message?.toLowerCase()).not.toMatch(/falcon|internal.only/);
+  });
+
+  it('blocks a streaming request on input with a 422 JSON error, not a stream', async () => {
+    const { res, upstream } = await send(stack, { model: 'gpt', input: 'project falcon', stream: true });
+    expect(upstream).toBe(0);
+    const event = await expectErrorResponse(stack, res, 422, { message: BLOCKED_INPUT, type: 'content_filter' }, 'blocked_input');
+    expect(event).toMatchObject({ stream: true, ttft_ms: null, usage: null });
+  });
+
+  it('applies the provider rule before input guardrails', async () => {
+    const { res, upstream } = await send(stack, { model: 'claude', input: 'project falcon' });
+    expect(upstream).toBe(0);
+    await expectErrorResponse(stack, res, 400, { message: expect.stringContaining('claude'), type: 'invalid_request_error' }, 'provider_rejected');
+  });
+
+  it('ignores a disabled guardrail', async () => {
+    const { res } = await send(stack, { model: 'gpt', input: 'a harmless question' });
+    expect(res.status).toBe(200);
+    expect((await onlyFinishedFor(stack, res)).guardrails).toStrictEqual([]);
+  });
+
+  it.each([['message text', 'gpt'], ['tool-call arguments', 'tool']])(
+    'blocks a JSON response whose %s matches, still recording usage',
+    async (_label, alias) => {
+      const body = { model: alias, input: 'a clean question', metadata: { mock_output: 'Status: Project Falcon ships' } };
+      const { res, upstream } = await send(stack, body);
+      expect(upstream).toBe(1);
+      const event = await expectErrorResponse(stack, res, 422, { message: BLOCKED_OUTPUT, type: 'content_filter' }, 'blocked_output');
+      expect(event.guardrails).toStrictEqual([hit('no-codenames', 'output', 'block', 'project falcon')]);
+      expect(event.usage).toStrictEqual(await directUsage(stack.mock.url, { ...body, model: `mock-${alias === 'gpt' ? 'echo' : alias}` }));
+      expect(res.body.toLowerCase()).not.toContain('falcon');
+    },
+  );
+
+  it('surfaces an output block as a 422 UnprocessableEntityError in the official SDK', async () => {
+    const err = await stack
+      .client()
+      .responses.create({ model: 'gpt', input: 'clean', metadata: { mock_output: 'project falcon' } })
+      .catch((e: unknown) => e);
+    expect((err as APIError).status).toBe(422);
+    expect((err as APIError).error).toStrictEqual({ message: BLOCKED_OUTPUT, type: 'content_filter' });
+  });
+
+  it.each([['message text', 'gpt'], ['tool-call arguments', 'tool']])(
+    'answers a stream whose %s matches with a 422 JSON error and no content bytes',
+    async (_label, alias) => {
+      const body = { model: alias, input: 'a clean question', stream: true, metadata: { mock_output: 'the plan for project falcon is set' } };
+      const { res, upstream } = await send(stack, body);
+      expect(upstream).toBe(1);
+      expect(res.body).not.toMatch(/^(event|data):/m);
+      expect(res.body).not.toContain('response.');
+      expect(res.body.toLowerCase()).not.toContain('falcon');
+      expect(res.headers['content-type']).not.toMatch(/event-stream/);
+      const event = await expectErrorResponse(stack, res, 422, { message: BLOCKED_OUTPUT, type: 'content_filter' }, 'blocked_output');
+      expect(event).toMatchObject({ stream: true, ttft_ms: null });
+      expect(event.guardrails).toStrictEqual([hit('no-codenames', 'output', 'block', 'project falcon')]);
+      expect(event.usage).toStrictEqual(await directUsage(stack.mock.url, { ...body, model: `mock-${alias === 'gpt' ? 'echo' : alias}` }));
+    },
+  );
+
+  it('releases a clean stream complete and in order', async () => {
+    const input = 'nothing secret here at all, just words';
+    const { data: stream, response } = await stack.client().responses.create({ model: 'gpt', input, stream: true }).withResponse();
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events: ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_e, i) => i));
+    expect(events[0]?.type).toBe('response.created');
+    expect(events.at(-1)?.type).toBe('response.completed');
+    const text = events.map((e) => (e.type === 'response.output_text.delta' ? e.delta : '')).join('');
+    expect(text).toBe(input);
+    const event = await finishedFor(stack, response.headers.get('x-aisix-request-id') ?? '');
+    expect(event).toMatchObject({ status: 200, outcome: 'ok', stream: true, guardrails: [] });
+    expect(event.usage).not.toBeNull();
+  });
+
+  it('holds a block-mode stream back: every delta reaches the client at once, after the upstream finished', async () => {
+    const arrivals = await deltaArrivals(stack, 'one two three four five six seven eight');
+    expect(arrivals.length).toBeGreaterThan(3);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeLessThan(150);
+  });
+
+  it('records one aborted event and stops the upstream when the client leaves a held stream', async () => {
+    const own = await stackWith({ guardrails: [CODENAMES] });
+    const controller = new AbortController();
+    const id = 'held-abort-1';
+    const pending = own
+      .client()
+      .responses.create({ model: 'slow', input: 'one two three four five six', stream: true }, { signal: controller.signal, headers: { 'x-aisix-request-id': id } })
+      .catch((e: unknown) => e);
+    expect(await eventually(() => own.mock.requests().length === 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 650)); // past the first byte: the proxy is holding deltas
+    controller.abort();
+    await pending;
+    expect(await finishedFor(own, id)).toMatchObject({ status: 499, outcome: 'aborted', stream: true });
+    expect(await eventually(() => own.mock.openConnections() === 0)).toBe(true);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(own.events.filter((e) => e.id === id)).toHaveLength(1);
+  });
+
+  it('answers 502 when the upstream stream breaks while held back, with nothing streamed', async () => {
+    const { res } = await send(stack, { model: 'cut', input: 'a clean question', stream: true });
+    expect(res.body).not.toMatch(/^(event|data):/m);
+    await expectErrorResponse(stack, res, 502, { message: expect.any(String), type: 'upstream_error', code: expect.any(String) }, 'upstream_error');
+  });
+
+  it('lets a 3 KB stream through under the default hold-back cap', async () => {
+    const { res } = await send(stack, { model: 'gpt', input: 'lorem ipsum '.repeat(256), stream: true });
+    expect(res.status).toBe(200);
+    expect(frameJson(parseSse(res.body)).at(-1)?.type).toBe('response.completed');
+  });
+});
+
+/** Streams `input` through 'slow' and returns the arrival time of every text delta. */
+async function deltaArrivals(stack: Stack, input: string): Promise<number[]> {
+  const stream = await stack.client().responses.create({ model: 'slow', input, stream: true });
+  const arrivals: number[] = [];
+  for await (const event of stream) if (event.type === 'response.output_text.delta') arrivals.push(performance.now());
+  return arrivals;
+}
+
+describe('a monitor-mode guardrail', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await stackWith({ guardrails: [keyword('watch', ['falcon'], { mode: 'monitor' })] });
+  });
+
+  it('forwards a matching request unchanged and records an input monitor hit', async () => {
+    const body = { model: 'gpt', input: 'what is falcon?' };
+    const { res } = await send(stack, body);
+    expect(res.status).toBe(200);
+    const sent = stack.mock.requests().at(-1);
+    expect(sent?.json).toStrictEqual({ ...body, model: 'mock-echo' });
+    const event = await onlyFinishedFor(stack, res);
+    expect(event).toMatchObject({ outcome: 'ok', status: 200 });
+    expect(event.guardrails).toStrictEqual([hit('watch', 'input', 'monitor', 'falcon'), hit('watch', 'output', 'monitor', 'falcon')]);
+  });
+
+  it('never blocks or masks a JSON response and records an output monitor hit', async () => {
+    const response = await stack.client().responses.create({ model: 'gpt', input: 'clean', metadata: { mock_output: 'Falcon lands' } }).withResponse();
+    expect(response.data.output_text).toBe('Falcon lands');
+    const event = await finishedFor(stack, response.response.headers.get('x-aisix-request-id') ?? '');
+    expect(event.guardrails).toStrictEqual([hit('watch', 'output', 'monitor', 'falcon')]);
+  });
+
+  it('does not delay a stream: deltas arrive as the upstream sends them, and the hit is recorded at the end', async () => {
+    const input = 'falcon one two three four five six seven';
+    const { data: stream, response } = await stack.client().responses.create({ model: 'slow', input, stream: true }).withResponse();
+    const arrivals: number[] = [];
+    let text = '';
+    let completedAt = 0;
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') {
+        arrivals.push(performance.now());
+        text += event.delta;
+      }
+      if (event.type === 'response.completed') completedAt = performance.now();
+    }
+    expect(text).toBe(input);
+    expect(arrivals.length).toBeGreaterThan(3);
+    // the mock sends a delta every 100 ms: a live relay spreads them out, a held one would not
+    expect(completedAt - arrivals[0]!).toBeGreaterThan(250);
+    const event = await finishedFor(stack, response.headers.get('x-aisix-request-id') ?? '');
+    expect(event).toMatchObject({ outcome: 'ok', status: 200 });
+    expect(event.guardrails).toStrictEqual([hit('watch', 'input', 'monitor', 'falcon'), hit('watch', 'output', 'monitor', 'falcon')]);
+    expect(event.ttft_ms!).toBeLessThan(event.latency_ms - 250);
+  });
+});
+
+describe('a PII mask on output', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await stackWith({ guardrails: [pii('pii-out', { detectors: ['email'], hookPoint: 'output' })] });
+  });
+  const input = `write to ${EMAIL} before noon, please`;
+  const masked = 'write to [EMAIL_REDACTED] before noon, please';
+
+  it('masks every copy of the text in a stream: the SDK final output_text, the deltas, and the raw body', async () => {
+    const stream = stack.client().responses.stream({ model: 'gpt', input });
+    let deltas = '';
+    for await (const event of stream) if (event.type === 'response.output_text.delta') deltas += event.delta;
+    const final = await stream.finalResponse();
+    expect(final.output_text).toBe(masked);
+    expect(deltas).toBe(masked);
+    expect(stack.mock.requests().at(-1)?.body).toContain(EMAIL); // the input was not this guardrail's job
+  });
+
+  it('leaves no trace of the address anywhere in the raw stream', async () => {
+    const { res } = await send(stack, { model: 'gpt', input, stream: true });
+    expect(res.status).toBe(200);
+    expect(res.body).not.toContain(EMAIL);
+    expect(res.body).not.toContain('jane.doe');
+    const frames = parseSse(res.body);
+    expect(deltaText(frames)).toBe(masked);
+    const events = frameJson(frames);
+    expect(events.find((e) => e.type === 'response.output_text.done')?.text).toBe(masked);
+    const event = await onlyFinishedFor(stack, res);
+    expect(event).toMatchObject({ outcome: 'ok', status: 200 });
+    expect(event.guardrails).toStrictEqual([hit('pii-out', 'output', 'mask', 'email')]);
+  });
+
+  it('masks a JSON response', async () => {
+    const { res } = await send(stack, { model: 'gpt', input });
+    expect(res.status).toBe(200);
+    expect(res.body).not.toContain(EMAIL);
+    const json = jsonOf(res) as { output: { content: { text: string }[] }[] };
+    expect(json.output[0]?.content[0]?.text).toBe(masked);
+    expect((await onlyFinishedFor(stack, res)).guardrails).toStrictEqual([hit('pii-out', 'output', 'mask', 'email')]);
+  });
+});
+
+describe('PII on input', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await stackWith({
+      guardrails: [pii('pii-in', { detectors: ['email'], custom: [{ name: 'ticket', re: 'TICKET-\\d+', action: 'block' }], hookPoint: 'input' })],
+    });
+  });
+
+  it('rewrites only the masked spans of the body the upstream receives', async () => {
+    const body = {
+      model: 'gpt',
+      instructions: 'Be brief.',
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: 'mail bob@example.org now' }] },
+        { type: 'function_call_output', call_id: 'c1', output: 'sent to bob@example.org and amy@example.net' },
+      ],
+      temperature: 0.25,
+      metadata: { keep: 'me', note: 'carol@example.com stays: metadata is not scanned' },
+    };
+    const { res, upstream } = await send(stack, body);
+    expect(res.status).toBe(200);
+    expect(upstream).toBe(1);
+    const expected = structuredClone(body) as typeof body & { model: string };
+    expected.model = 'mock-echo';
+    expected.input[0]!.content![0]!.text = 'mail [EMAIL_REDACTED] now';
+    expected.input[1]!.output = 'sent to [EMAIL_REDACTED] and [EMAIL_REDACTED]';
+    const sent = stack.mock.requests().at(-1);
+    expect(sent?.json).toStrictEqual(expected);
+    expect(sent?.body).toBe(JSON.stringify(expected));
+    expect((await onlyFinishedFor(stack, res)).guardrails).toStrictEqual([hit('pii-in', 'input', 'mask', 'email')]);
+  });
+
+  it('blocks on a block-action pattern without contacting the upstream', async () => {
+    const { res, upstream } = await send(stack, { model: 'gpt', input: 'see TICKET-42 and bob@example.org' });
+    expect(upstream).toBe(0);
+    const event = await expectErrorResponse(
+      stack, res, 422, { message: "request blocked by content policy (guardrail 'pii-in')", type: 'content_filter' }, 'blocked_input',
+    );
+    expect(event.guardrails).toStrictEqual([hit('pii-in', 'input', 'block', 'ticket')]);
+    expect(res.body).not.toContain('TICKET-42');
+  });
+});
+
+describe('the hold-back buffer cap', () => {
+  const OVER_CAP = { message: 'response blocked by content policy', type: 'content_filter' };
+
+  it('answers 422 without a guardrail name when a held stream passes guardrail_buffer_bytes, and stops the upstream', async () => {
+    const stack = await stackWith({ guardrails: [CODENAMES], proxy: { guardrailBufferBytes: 10_240 } });
+    const { res, upstream } = await send(stack, { model: 'long', input: 'go', stream: true });
+    expect(upstream).toBe(1);
+    expect(res.body).not.toMatch(/^(event|data):/m);
+    const event = await expectErrorResponse(stack, res, 422, OVER_CAP, 'blocked_output');
+    expect(event.stream).toBe(true);
+    expect(await eventually(() => stack.mock.openConnections() === 0)).toBe(true);
+  });
+
+  it('uses a smaller PII max_buffer_bytes over the proxy cap', async () => {
+    const stack = await stackWith({ guardrails: [pii('pii', { detectors: ['email'], hookPoint: 'output', maxBufferBytes: 10_240 })] });
+    const { res } = await send(stack, { model: 'gpt', input: 'lorem ipsum '.repeat(256), stream: true });
+    await expectErrorResponse(stack, res, 422, OVER_CAP, 'blocked_output');
+  });
+
+  it('does not apply the cap to monitor-only guardrails (the stream is live)', async () => {
+    const stack = await stackWith({ guardrails: [keyword('watch', ['falcon'], { mode: 'monitor' })], proxy: { guardrailBufferBytes: 10_240 } });
+    const { res } = await send(stack, { model: 'long', input: 'go', stream: true });
+    expect(res.status).toBe(200);
+    expect(frameJson(parseSse(res.body)).at(-1)?.type).toBe('response.completed');
+  });
+});
