@@ -42,7 +42,7 @@ beforeAll(async () => {
       model('fwd', 'mock-echo', { providerKey: 'fwd' }),
       model('fwd-all', 'mock-echo', { providerKey: 'fwd-all' }),
       model('claude', 'claude-sonnet', { provider: 'anthropic', providerKey: 'anthropic' }),
-      model('router', null, { kind: 'routing', provider: null, providerKey: null }),
+      model('router', '', { kind: 'routing', provider: null, modelName: null, providerKey: null }),
       model('dead', 'mock-echo', { providerKey: 'dead' }),
       model('text-400', 'anything', { providerKey: 'text' }),
       model('detail-404', 'anything', { providerKey: 'detail' }),
@@ -517,5 +517,37 @@ describe('upstream request headers', () => {
     expect(Object.keys(sent?.headers ?? {}).filter((n) => n.startsWith('x-stainless') || n === 'user-agent' && sent?.headers[n]?.includes('OpenAI'))).toEqual([]);
     expect(JSON.stringify(sent?.headers)).not.toContain(CALLER_KEY);
     expect((sent?.json as { model: string }).model).toBe('mock-echo');
+  });
+});
+
+describe('request path', () => {
+  it.each([
+    ['a bare host', '', '/v1/responses'],
+    ['a /v1 base', '/v1', '/v1/responses'],
+    ['a trailing slash', '/v1/', '/v1/responses'],
+    ['a pasted endpoint suffix', '/v1/responses', '/v1/responses'],
+    ['another path prefix', '/openai/v2', '/openai/v2/responses'],
+  ])('builds the upstream URL from an api_base with %s', async (_label, suffix, expected) => {
+    const own = await startStack({
+      providerKeys: (mockUrl) => [{ name: 'mock', provider: 'openai', apiKey: UPSTREAM_KEY, apiBase: `${mockUrl}${suffix}`, adapter: null, forwardClientHeaders: [] }],
+    });
+    try {
+      await postResponses(own.url, hello);
+      expect(own.mock.requests().map((r) => r.path)).toEqual([expected]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('serves without auth when no api_keys are configured', async () => {
+    const own = await startStack({ apiKeys: [] });
+    try {
+      const res = await postResponses(own.url, hello, {});
+      expect(res.status).toBe(200);
+      expect(await onlyFinishedFor(own, res)).toMatchObject({ caller: null, outcome: 'ok' });
+      expect(own.mock.requests()[0]?.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -127,6 +127,21 @@ describe('live streams arrive intact', () => {
   });
 });
 
+describe('what decides and shapes a stream', () => {
+  it('streams only when the body says so, whatever Accept says', async () => {
+    const res = await postResponses(stack.url, { model: 'gpt', input: 'hi' }, { authorization: `Bearer ${CALLER_KEY}`, accept: 'text/event-stream' });
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(await onlyFinishedFor(stack, res)).toMatchObject({ stream: false, outcome: 'ok' });
+  });
+
+  it('returns the upstream model name, not the alias, in JSON and streamed responses', async () => {
+    const json = await stack.client().responses.create({ model: 'gpt', input: 'which model' });
+    expect(json.model).toBe('mock-echo');
+    const { frames } = await streamRaw('gpt');
+    expect(expectCompleteStream(frames)).toMatchObject({ model: 'mock-echo' });
+  });
+});
+
 describe('streams that break before their terminal event', () => {
   /** The appended error frame must follow the last sequence number the client saw. */
   function expectInterrupted(frames: RawFrame[], message: RegExp): void {
