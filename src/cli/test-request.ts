@@ -1,7 +1,168 @@
-// `aisix test-request` (placeholder).
+// `aisix test-request`: sends one Responses API call through a running proxy (src/client) and
+// prints the output text on stdout (live with --stream; the JSON instead with --json), and the
+// error and summary on stderr. Exit 0 on success, 1 on a failed request or an unusable config.
+// Defaults for --url and --api-key come from the config file, read only when one is needed.
+import { existsSync } from 'node:fs';
+import {
+  describeError,
+  describeSummary,
+  ResponsesClientError,
+  sendResponsesRequest,
+  type ResponsesResult,
+  type StreamEvent,
+} from '../client/index.js';
+import type { Config } from '../config/types.js';
+import { ExitCode } from './exit-codes.js';
 import type { TestRequestOptions } from './main.js';
-import { notImplemented } from './not-implemented.js';
 
-export async function runTestRequest(_opts: TestRequestOptions): Promise<number> {
-  return notImplemented('test-request');
+const DEFAULT_URL = 'http://127.0.0.1:3000';
+
+/** Writes to stdout and stderr, remembering whether stdout was left mid-line. */
+class Printer {
+  private midLine = false;
+
+  out(text: string): void {
+    if (text === '') return;
+    process.stdout.write(text);
+    this.midLine = !text.endsWith('\n');
+  }
+
+  endLine(): void {
+    if (this.midLine) process.stdout.write('\n');
+    this.midLine = false;
+  }
+
+  err(lines: readonly string[]): void {
+    process.stderr.write(lines.map((line) => `${line}\n`).join(''));
+  }
+}
+
+export async function runTestRequest(opts: TestRequestOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const target = await resolveTarget(opts, env);
+  if (typeof target === 'number') return target;
+  const printer = new Printer();
+  try {
+    const result = await sendResponsesRequest({
+      url: target.url,
+      apiKey: target.apiKey,
+      model: opts.model,
+      input: opts.input,
+      stream: opts.stream === true,
+      timeoutMs: Math.round(opts.timeout * 1000),
+      keepEvents: false,
+      ...(opts.json ? { onEvent: (event: StreamEvent) => printJsonEvent(printer, event) } : { onDelta: (d: string) => printer.out(d) }),
+    });
+    return report(result, opts, printer);
+  } catch (err) {
+    if (!(err instanceof ResponsesClientError)) throw err;
+    printer.endLine();
+    printer.err([transportMessage(err, opts.timeout)]);
+    return ExitCode.failure;
+  }
+}
+
+function report(result: ResponsesResult, opts: TestRequestOptions, printer: Printer): number {
+  const httpFailure = result.error?.source === 'http';
+  if (opts.json && (!result.stream || httpFailure) && result.json !== null) printer.out(`${JSON.stringify(result.json, null, 2)}\n`);
+  if (!opts.json && !result.stream) printer.out(result.text);
+  printer.endLine();
+  if (result.error !== null) printer.err(describeError(result, result.error));
+  printer.err(describeSummary(result));
+  return result.error === null ? ExitCode.ok : ExitCode.failure;
+}
+
+/** --json --stream: each event's data as one line of JSON; a frame that is not JSON is noted on stderr. */
+function printJsonEvent(printer: Printer, event: StreamEvent): void {
+  if (event.json !== undefined) printer.out(`${JSON.stringify(event.json)}\n`);
+  else printer.err([`aisix: skipped a stream frame whose data is not JSON: ${event.data.slice(0, 120)}`]);
+}
+
+function transportMessage(err: ResponsesClientError, timeoutSeconds: number): string {
+  if (err.kind === 'timeout') {
+    const what = err.afterHeaders ? `the response from ${err.url} did not finish` : `no response from ${err.url}`;
+    return `aisix: timed out: ${what} within ${timeoutSeconds} s (raise it with --timeout SECONDS)`;
+  }
+  if (err.kind === 'connect') {
+    const hint = err.code === 'ECONNREFUSED' ? ' — is the proxy running? Start it with `aisix serve` (or `aisix serve --demo`)' : '';
+    return `aisix: cannot connect to ${err.url} (${err.code ?? 'unknown error'})${hint}`;
+  }
+  const where = err.afterHeaders ? ' mid-response' : '';
+  return `aisix: the connection to ${err.url} broke${where} (${err.code ?? err.message})`;
+}
+
+interface Target {
+  url: string;
+  apiKey: string | null;
+}
+
+interface LoadedConfig {
+  config: Config;
+  path: string;
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
+}
+
+async function resolveTarget(opts: TestRequestOptions, env: NodeJS.ProcessEnv): Promise<Target | number> {
+  const envKey = nonEmpty(env.AISIX_API_KEY);
+  const needConfig = opts.url === undefined || (opts.apiKey === undefined && envKey === null);
+  const loaded = needConfig ? await readConfig(opts.config, env) : null;
+  if (typeof loaded === 'number') return loaded;
+  const rawUrl = opts.url ?? (loaded === null ? DEFAULT_URL : proxyUrl(loaded.config));
+  const url = normalizeUrl(rawUrl);
+  if (url === null) {
+    process.stderr.write(`aisix test-request: invalid URL "${rawUrl}" (expected e.g. ${DEFAULT_URL})\n`);
+    return ExitCode.usage;
+  }
+  const apiKey = opts.apiKey ?? envKey ?? (loaded === null ? null : configKey(loaded, env));
+  return { url, apiKey };
+}
+
+/** `http://host:port[/path]` without a trailing slash; a bare `host:port` gets `http://`. */
+function normalizeUrl(raw: string): string | null {
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+/** The proxy's own address; a wildcard listen host is reached on loopback. */
+function proxyUrl(config: Config): string {
+  const host = config.proxy.host === '0.0.0.0' ? '127.0.0.1' : config.proxy.host === '::' ? '::1' : config.proxy.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.proxy.port}`;
+}
+
+/** The value of the first api key's `key_env` variable; a note on stderr when it is unset. */
+function configKey({ config, path }: LoadedConfig, env: NodeJS.ProcessEnv): string | null {
+  const entry = config.apiKeys.find((key) => key.keyEnv !== null);
+  if (entry === undefined || entry.keyEnv === null) return null;
+  const value = nonEmpty(env[entry.keyEnv]);
+  if (value === null) {
+    process.stderr.write(`aisix: note: $${entry.keyEnv} (key_env of api key "${entry.name}" in ${path}) is not set; sending no API key\n`);
+  }
+  return value;
+}
+
+/** The config named by -c, else $AISIX_CONFIG / ./aisix.yaml when it exists; a number is an exit code. */
+async function readConfig(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<LoadedConfig | null | number> {
+  const { missingConfigMessage, resolveConfigPath } = await import('./config-path.js');
+  const { path, tried } = resolveConfigPath(explicit, env);
+  if (!existsSync(path)) {
+    if (explicit === undefined) return null;
+    process.stderr.write(`${missingConfigMessage(tried)}\n`);
+    return ExitCode.failure;
+  }
+  const { loadConfigFile } = await import('../config/load.js');
+  const result = await loadConfigFile(path, { env, missingEnv: 'warning' });
+  if (!result.ok) {
+    const { formatText } = await import('../config/format-issues.js');
+    process.stderr.write(formatText(result, path).stderr);
+    process.stderr.write(`aisix test-request: cannot read defaults from ${path}; fix it, or pass --url and --api-key\n`);
+    return ExitCode.failure;
+  }
+  return { config: result.config, path };
 }
