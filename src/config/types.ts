@@ -75,6 +75,8 @@ export interface ApiKey {
   name: string;
   /** SHA-256 lowercase hex of the plaintext caller key */
   keyHash: string;
+  /** the `key_env` variable name the key came from, or null for `key_hash` entries (test-request reads it) */
+  keyEnv: string | null;
   /** single-`*` globs over the requested model name; empty denies everything */
   allowedModels: readonly string[];
   /** epoch ms, or null */
@@ -84,7 +86,9 @@ export interface ApiKey {
 
 /** A regex as JavaScript will compile it: Rust-style leading flags such as `(?i)` translated. */
 export interface RegexSource {
+  /** compiles with `new RegExp(source, flags)`; add `g`/`y` as the matcher needs */
   source: string;
+  /** a subset of `imsu`: `u` whenever the pattern compiles in Unicode mode (Rust regexes are Unicode-aware) */
   flags: string;
 }
 
@@ -158,6 +162,14 @@ export interface Config {
   guardrails: readonly Guardrail[];
 }
 
+/** How many entries each collection holds in the file, valid or not (for `validate`'s summary). */
+export interface EntryCounts {
+  providerKeys: number;
+  models: number;
+  apiKeys: number;
+  guardrails: number;
+}
+
 export type LoadResult =
-  | { ok: true; config: Config; issues: readonly ConfigIssue[] }
-  | { ok: false; issues: readonly ConfigIssue[] };
+  | { ok: true; config: Config; issues: readonly ConfigIssue[]; counts?: EntryCounts }
+  | { ok: false; issues: readonly ConfigIssue[]; counts?: EntryCounts };

@@ -1,0 +1,112 @@
+// `models`: the aliases callers send. Works out each model's shape (direct, routing, ensemble,
+// semantic), enforces what each shape refuses, checks wildcard names, and collects the
+// references (provider keys, routing targets) that check-refs.ts resolves once all is read.
+import { visitCollection, type EntryVisit } from './collections.js';
+import type { Entry } from './field-spec.js';
+import type { LoadContext } from './read-fields.js';
+import { readEntry } from './read-fields.js';
+import { countStars } from './section-provider-keys.js';
+import { MODEL_FIELDS, SHAPE_FORBIDS } from './spec/model.js';
+import type { Model, SourcePosition } from './types.js';
+
+type ModelEntry = Entry<typeof MODEL_FIELDS>;
+type Shape = Model['kind'];
+
+/** A name written somewhere that must match a defined resource. */
+export interface Reference {
+  readonly value: string;
+  readonly pos: SourcePosition;
+  readonly scope: string;
+}
+
+export interface ModelsRead {
+  models: Model[];
+  providerKeyRefs: Reference[];
+  providerKeyIdRefs: Reference[];
+  routingTargets: Reference[];
+}
+
+const SHAPE_KEYS = ['routing', 'ensemble', 'semantic'] as const;
+
+export function readModels(node: unknown, base: LoadContext): ModelsRead {
+  const out: ModelsRead = { models: [], providerKeyRefs: [], providerKeyIdRefs: [], routingTargets: [] };
+  visitCollection(node, 'models', base, (visit) => out.models.push(readModel(visit, out)));
+  return out;
+}
+
+function readModel(visit: EntryVisit, out: ModelsRead): Model {
+  const { ctx } = visit;
+  const entry = readEntry(visit.node, MODEL_FIELDS, ctx);
+  const v = entry.values;
+  const kind = shapeOf(entry, visit);
+  if (kind === 'direct') checkDirect(entry, visit, out);
+  for (const target of v.routing?.values.targets ?? []) {
+    const model = target.value.values.model;
+    if (model !== undefined && !target.value.unresolved('model')) out.routingTargets.push({ value: model, pos: target.value.at('model'), scope: ctx.scope });
+  }
+  const direct = kind === 'direct';
+  return {
+    name: v.display_name ?? '',
+    kind,
+    provider: direct ? (v.provider ?? null) : null,
+    modelName: direct ? (v.model_name ?? null) : null,
+    providerKey: direct ? (v.provider_key ?? null) : null,
+    wildcard: direct && countStars(v.display_name ?? '') === 1,
+    timeoutMs: v.timeout ?? null,
+    streamTimeoutMs: v.stream_timeout ?? null,
+    cost: v.cost?.values.input_per_1k !== undefined && v.cost.values.output_per_1k !== undefined
+      ? { inputPer1k: v.cost.values.input_per_1k, outputPer1k: v.cost.values.output_per_1k }
+      : null,
+  };
+}
+
+/** The model's shape; a second shape key and the fields the shape refuses are errors. */
+function shapeOf(entry: ModelEntry, { ctx }: EntryVisit): Shape {
+  const shapes = SHAPE_KEYS.filter((key) => entry.has(key));
+  const [shape = 'direct', second] = shapes;
+  if (second !== undefined) {
+    ctx.sink.error(entry.keyAt(second), ctx.scope, `a model has at most one of \`routing\`, \`ensemble\` and \`semantic\` — remove \`${second}\` or \`${shape}\``);
+  }
+  for (const key of SHAPE_FORBIDS[shape]) {
+    if (entry.has(key)) ctx.sink.error(entry.keyAt(key), ctx.scope, `\`${key}\` is not accepted on a ${shape} model`);
+  }
+  if (shape === 'routing') {
+    ctx.sink.aggregateWarning(
+      'models\0routing',
+      entry.keyAt('routing'),
+      ctx.scope,
+      'field `routing` makes this a routing model, which the local proxy does not route yet (requests for it answer 400)',
+      ctx.noun,
+    );
+  }
+  return shape;
+}
+
+function checkDirect(entry: ModelEntry, { ctx }: EntryVisit, out: ModelsRead): void {
+  const v = entry.values;
+  if (!entry.has('provider')) ctx.sink.error(entry.pos, ctx.scope, 'field `provider` is required (the vendor id, e.g. `openai`)');
+  if (!entry.has('model_name')) ctx.sink.error(entry.pos, ctx.scope, 'field `model_name` is required (the upstream model id, e.g. `gpt-4o-mini`)');
+  if (entry.has('provider_key') && entry.has('provider_key_id')) {
+    ctx.sink.error(entry.keyAt('provider_key_id'), ctx.scope, '`provider_key` and `provider_key_id` are mutually exclusive — keep `provider_key`');
+  } else if (!entry.has('provider_key') && !entry.has('provider_key_id')) {
+    ctx.sink.error(entry.pos, ctx.scope, 'field `provider_key` is required (the display_name of one of the provider_keys)');
+  }
+  if (v.provider_key !== undefined && !entry.unresolved('provider_key')) out.providerKeyRefs.push({ value: v.provider_key, pos: entry.at('provider_key'), scope: ctx.scope });
+  if (v.provider_key_id !== undefined) out.providerKeyIdRefs.push({ value: v.provider_key_id, pos: entry.at('provider_key_id'), scope: ctx.scope });
+  checkWildcard(entry, ctx);
+}
+
+function checkWildcard(entry: ModelEntry, ctx: EntryVisit['ctx']): void {
+  const name = entry.values.display_name ?? '';
+  const upstream = entry.values.model_name;
+  const nameStars = countStars(name);
+  if (nameStars > 1) ctx.sink.error(entry.at('display_name'), ctx.scope, `display_name ${JSON.stringify(name)} has ${nameStars} \`*\`; a wildcard model has exactly one`);
+  if (upstream === undefined) return;
+  const upstreamStars = countStars(upstream);
+  if (upstreamStars > 1) {
+    ctx.sink.error(entry.at('model_name'), ctx.scope, `model_name ${JSON.stringify(upstream)} has ${upstreamStars} \`*\`; it may contain one, replaced by the part the wildcard matched`);
+  } else if (upstreamStars === 1 && nameStars === 0) {
+    ctx.sink.warning(entry.at('model_name'), ctx.scope, 'model_name contains `*` but display_name has none, so the `*` is sent upstream literally');
+  }
+}
+

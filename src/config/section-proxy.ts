@@ -1,0 +1,50 @@
+// The `proxy:` section: local listen address, limits, timeouts and the request log, with the
+// defaults of DESIGN.md §2 (kept in spec/proxy.ts).
+import type { Entry } from './field-spec.js';
+import { FILE_SCOPE } from './issues.js';
+import { parseAddr } from './listen-addr.js';
+import { readEntry, type LoadContext } from './read-fields.js';
+import { PROXY_FIELDS } from './spec/proxy.js';
+import type { ProxySettings, SourcePosition } from './types.js';
+import { FILE_START, isMap, isNullNode } from './yaml-source.js';
+
+type ProxyEntry = Entry<typeof PROXY_FIELDS>;
+
+export interface ProxyRead {
+  settings: ProxySettings;
+  /** where `addr` is written (or the section, or 1:1) for problems found later */
+  addrPos: SourcePosition;
+}
+
+export function readProxy(node: unknown, base: LoadContext): ProxyRead {
+  let entry: ProxyEntry | null = null;
+  if (!isNullNode(node)) {
+    if (isMap(node)) entry = readEntry(node, PROXY_FIELDS, { ...base, scope: 'proxy', collection: 'proxy', noun: 'proxy section', resource: false });
+    else base.sink.error(base.src.posOf(node), FILE_SCOPE, '`proxy` must be a mapping of settings (`addr`, `request_body_limit_bytes`, …)');
+  }
+  const v = entry?.values ?? {};
+  const addr = v.addr ?? PROXY_FIELDS.addr.default;
+  const parsed = parseAddr(addr);
+  if (!parsed.ok && entry !== null && !entry.unresolved('addr')) {
+    base.sink.error(entry.at('addr'), 'proxy', `field \`addr\` ${parsed.reason}`);
+  }
+  const addrPos = entry?.at('addr') ?? (isNullNode(node) ? FILE_START : base.src.posOf(node));
+  return { settings: settings(addr, parsed, entry), addrPos };
+}
+
+function settings(addr: string, parsed: ReturnType<typeof parseAddr>, entry: ProxyEntry | null): ProxySettings {
+  const v = entry?.values ?? {};
+  return {
+    addr,
+    host: parsed.ok ? parsed.host : '127.0.0.1',
+    port: parsed.ok ? parsed.port : 3000,
+    requestBodyLimitBytes: v.request_body_limit_bytes ?? PROXY_FIELDS.request_body_limit_bytes.default,
+    requestTimeoutMs: v.request_timeout_ms ?? PROXY_FIELDS.request_timeout_ms.default,
+    upstreamTimeoutMs: v.upstream_timeout_ms ?? PROXY_FIELDS.upstream_timeout_ms.default,
+    streamIdleTimeoutMs: v.stream_idle_timeout_ms ?? PROXY_FIELDS.stream_idle_timeout_ms.default,
+    guardrailBufferBytes: v.guardrail_buffer_bytes ?? PROXY_FIELDS.guardrail_buffer_bytes.default,
+    logFile: v.log_file ?? null,
+    logBodies: v.log_bodies ?? PROXY_FIELDS.log_bodies.default,
+    shutdownGraceMs: v.shutdown_grace_ms ?? PROXY_FIELDS.shutdown_grace_ms.default,
+  };
+}

@@ -1,0 +1,65 @@
+// The `proxy:` section (DESIGN.md §2): local settings AISIX's resources file does not have.
+// Defaults live here and nowhere else.
+import type { FieldTable } from '../field-spec.js';
+
+export const PROXY_FIELDS = {
+  addr: {
+    type: 'string',
+    default: '127.0.0.1:3000',
+    minLength: 1,
+    description: 'Listen address `host:port` (IPv6 as `[::1]:3000`). A non-loopback host needs at least one api key.',
+  },
+  request_body_limit_bytes: {
+    type: 'integer',
+    minimum: 0,
+    unit: 'bytes',
+    default: 33554432,
+    description: 'Largest request body accepted; larger ones get 413. 0 = unlimited.',
+  },
+  request_timeout_ms: {
+    type: 'integer',
+    minimum: 1,
+    unit: 'milliseconds',
+    default: 30000,
+    description: 'Time a client has to send its whole request (slow-loris guard).',
+  },
+  upstream_timeout_ms: {
+    type: 'integer',
+    minimum: 1,
+    unit: 'milliseconds',
+    default: 600000,
+    description: "Deadline for a whole non-streaming upstream call; a model's `timeout` overrides it.",
+  },
+  stream_idle_timeout_ms: {
+    type: 'integer',
+    minimum: 1,
+    unit: 'milliseconds',
+    default: 120000,
+    description: 'Longest silence allowed between upstream stream chunks.',
+  },
+  guardrail_buffer_bytes: {
+    type: 'integer',
+    minimum: 1,
+    unit: 'bytes',
+    default: 262144,
+    description:
+      "Hold-back cap for block-mode output guardrails on streams (a pii guardrail's own smaller `max_buffer_bytes` wins).",
+  },
+  log_file: {
+    type: 'string',
+    minLength: 1,
+    description: 'Append one JSON line per finished request to this file (its directory is created).',
+  },
+  log_bodies: {
+    type: 'boolean',
+    default: false,
+    description: 'Include input/output previews (first 2 KB) in the log file.',
+  },
+  shutdown_grace_ms: {
+    type: 'integer',
+    minimum: 0,
+    unit: 'milliseconds',
+    default: 10000,
+    description: 'How long SIGINT/SIGTERM/`q` waits for in-flight requests.',
+  },
+} as const satisfies FieldTable;
