@@ -1,6 +1,39 @@
-// `aisix init` (placeholder).
-import { notImplemented } from './not-implemented.js';
+// `aisix init [FILE]`: writes the commented starter config (creating its folder if needed) and
+// says what to do next. Never overwrites: an existing file is an error (exit 1).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { osReason } from '../config/load.js';
+import { STARTER_CONFIG } from '../config/starter-config.js';
+import { DEFAULT_CONFIG_PATH } from './config-path.js';
+import { ExitCode } from './exit-codes.js';
 
-export async function runInit(_file: string): Promise<number> {
-  return notImplemented('init');
+export async function runInit(file: string): Promise<number> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, STARTER_CONFIG, { flag: 'wx' });
+  } catch (err) {
+    process.stderr.write(`${failure(file, err)}\n`);
+    return ExitCode.failure;
+  }
+  process.stdout.write(nextSteps(file));
+  return ExitCode.ok;
+}
+
+function failure(file: string, err: unknown): string {
+  const code = err instanceof Error && 'code' in err ? err.code : undefined;
+  if (code === 'EEXIST') return `aisix init: ${file} already exists; not overwriting it (remove it first, or name another file: aisix init other.yaml)`;
+  return `aisix init: cannot write ${file}: ${osReason(err)}`;
+}
+
+function nextSteps(file: string): string {
+  const flag = file === DEFAULT_CONFIG_PATH ? '' : ` -c ${file}`;
+  return [
+    `Wrote ${file} (1 provider key, 2 models; api_keys and guardrails commented out).`,
+    'Next:',
+    '  export OPENAI_API_KEY=sk-...',
+    `  npx aisix validate${flag}`,
+    `  npx aisix serve${flag}`,
+    'No key at hand? `npx aisix serve --demo` runs a built-in config against a mock upstream.',
+    '',
+  ].join('\n');
 }

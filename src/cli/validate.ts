@@ -1,7 +1,34 @@
-// `aisix validate` (placeholder until the config loader lands).
+// `aisix validate`: loads the config with the same loader as serve (missing environment
+// variables are warnings here) and prints the result as text, GitHub annotations or JSON.
+// Never binds a port, touches the network or imports the gateway. Exit 0 without errors, else 1.
+import { existsSync } from 'node:fs';
+import { chalkStderr, default as chalk } from 'chalk';
+import { formatResult, type Rendered } from '../config/format-issues.js';
+import { loadConfigFile } from '../config/load.js';
+import type { LoadResult } from '../config/types.js';
+import { missingConfigMessage, resolveConfigPath } from './config-path.js';
+import { ExitCode } from './exit-codes.js';
 import type { ValidateOptions } from './main.js';
-import { notImplemented } from './not-implemented.js';
 
-export async function runValidate(_opts: ValidateOptions): Promise<number> {
-  return notImplemented('validate');
+export async function runValidate(opts: ValidateOptions): Promise<number> {
+  const env = process.env;
+  const { path, tried } = resolveConfigPath(opts.config, env);
+  const rendered = existsSync(path)
+    ? render(opts, await loadConfigFile(path, { env, missingEnv: 'warning', now: Date.now() }), path)
+    : renderMissing(opts, path, tried);
+  if (rendered.stdout) process.stdout.write(rendered.stdout);
+  if (rendered.stderr) process.stderr.write(rendered.stderr);
+  return rendered.ok ? ExitCode.ok : ExitCode.failure;
+}
+
+function render(opts: ValidateOptions, result: LoadResult, path: string): Rendered {
+  const color = { error: chalkStderr.red, warning: chalkStderr.yellow, ok: chalk.green };
+  return formatResult(opts.format, result, path, { strict: opts.strict === true, color });
+}
+
+/** A missing file: a human message in text mode, a `(file)` error in the machine formats. */
+function renderMissing(opts: ValidateOptions, path: string, tried: readonly string[]): Rendered {
+  if (opts.format === 'text') return { stdout: '', stderr: `${missingConfigMessage(tried)}\n`, ok: false };
+  const issue = { severity: 'error', line: 1, col: 1, scope: '(file)', message: missingConfigMessage(tried, { oneLine: true }) } as const;
+  return formatResult(opts.format, { ok: false, issues: [issue] }, path);
 }
