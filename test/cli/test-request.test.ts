@@ -1,11 +1,14 @@
 // `aisix test-request` as a user runs it: the built bin spawned against an in-process mock (and the
 // in-process gateway for in-stream errors), stdout and stderr checked separately, exit codes
-// exactly: 0 ok, 1 failed request, 2 usage error. Needs `npm run build`.
-import { execFile } from 'node:child_process';
+// exactly: 0 ok, 1 failed request, 2 usage error; and once against `aisix serve --demo` end to
+// end, as the issue's "Done when" does it. Needs `npm run build`.
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type MockServer } from '../../src/mock/index.js';
@@ -78,6 +81,18 @@ describe('aisix test-request (success)', () => {
     expect(run.stderr).toMatch(/^usage {11}input 69 \(cached 64\), output 37 \(reasoning 32\), total 106$/m);
     expect(run.stderr).toMatch(/^latency {9}\d+ ms, TTFT \d+ ms, headers \d+ ms$/m);
     expect(mock.requests().at(-1)?.json).toMatchObject({ stream: true });
+  });
+
+  it('--stream writes each delta as it arrives (mock-slow: 100 ms between deltas)', async () => {
+    const child = spawn(process.execPath, [BIN, 'test-request', '--url', mock.url, '--api-key', MOCK_KEY, '--model', 'mock-slow', '--stream', '--input', 'one two three four five six'], { cwd });
+    const chunks: { at: number; text: string }[] = [];
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => chunks.push({ at: Date.now(), text }));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(0);
+    expect(chunks.map((c) => c.text).join('')).toBe('one two three four five six\n');
+    expect(chunks.length).toBeGreaterThanOrEqual(4);
+    expect((chunks.at(-1)?.at ?? 0) - (chunks[0]?.at ?? 0)).toBeGreaterThanOrEqual(250);
   });
 
   it('--json: the response JSON on stdout, the summary still on stderr', async () => {
@@ -241,5 +256,28 @@ describe('aisix test-request through the proxy (in-process gateway)', () => {
     const run = await aisix(['test-request', '--url', stack.url, '--api-key', CALLER_KEY, '--model', 'no-such-alias']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error 404 model_not_found: model "no-such-alias" not found\nstatus {10}404\nrequest id {6}\S+\n/);
+  });
+});
+
+describe('aisix test-request against aisix serve --demo (end to end)', () => {
+  it('streams the echoed text with the demo key, exit 0', async () => {
+    const serve = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--no-tui'], { cwd });
+    try {
+      const lines = createInterface({ input: serve.stdout });
+      const [first] = (await once(lines, 'line')) as [string];
+      const url = /^aisix listening on (http:\/\/\S+)$/.exec(first)?.[1];
+      expect(url, first).toBeDefined();
+      const run = await aisix(['test-request', '--url', url as string, '--model', 'demo', '--api-key', 'sk-aisix-demo', '--stream']);
+      expect(run.stderr).toMatch(/^status {10}200 completed$/m);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(`${INPUT}\n`);
+      expect(run.stderr).toMatch(/^upstream model  mock-echo$/m);
+      expect(run.stderr).toMatch(/^usage {11}input 4 \(cached 0\), output 4 \(reasoning 0\), total 8$/m);
+      expect(run.stderr).toMatch(/^latency {9}\d+ ms, TTFT \d+ ms, headers \d+ ms$/m);
+      expect(run.stderr).toMatch(/^request id {6}[0-9a-f-]{36}$/m);
+    } finally {
+      serve.kill('SIGTERM');
+      if (serve.exitCode === null) await once(serve, 'exit');
+    }
   });
 });
