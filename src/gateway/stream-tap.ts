@@ -61,7 +61,9 @@ export function createResponsesTap(onFirstDelta: () => void): StreamTap {
         onFirstDelta();
       }
       if (type === 'response.created' || RESPONSES_TERMINAL.has(type) || type === 'error') {
-        readFacts(type, json ?? parse(frame.data));
+        json ??= parse(frame.data);
+        // a terminal frame whose JSON does not parse (cut short) does not end the stream properly
+        if (json !== undefined) readFacts(type, json);
       }
     },
   };
