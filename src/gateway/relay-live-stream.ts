@@ -13,6 +13,8 @@ export function relayLiveStream(ctx: RelayContext): Promise<void> {
   const monitor = ctx.guardrails.outputPolicy === 'monitor' ? ctx.guardrails.createStreamCollector(endpoint.format) : null;
   const reframe = ctx.injectedUsage;
   let pending = '';
+  /** the last few bytes the upstream sent: did it stop at a frame boundary, a line end, mid-line? */
+  let tail = '';
   const onFrame = (frame: SseFrame): void => {
     tap.onFrame(frame);
     monitor?.push(frame);
@@ -28,11 +30,14 @@ export function relayLiveStream(ctx: RelayContext): Promise<void> {
     const body = up.body;
     const finish = (failure: string | null): void => {
       body.off('data', onData);
-      parser.end();
+      // a frame cut mid-line is not a frame: the tap must not count it (sequence, terminal event)
+      if (!endsMidLine(tail)) parser.end();
       if (reframe && pending !== '') res.write(pending);
       if (!tap.terminal && !res.destroyed) {
         const message = failure ?? 'the upstream closed the stream before its terminal event';
-        res.write(endpoint.interruptedFrame(message, tap.nextSequence()));
+        // close whatever partial frame was relayed so the error frame stands on its own
+        const gap = reframe || atFrameBoundary(tail) ? '' : '\n\n';
+        res.write(gap + endpoint.interruptedFrame(message, tap.nextSequence()));
         record.fail('upstream_error', record.status, { type: 'upstream_error', code: 'upstream_stream_interrupted', message });
       } else if (tap.inBandError !== null) {
         record.fail('upstream_error', record.status, tap.inBandError);
@@ -44,6 +49,7 @@ export function relayLiveStream(ctx: RelayContext): Promise<void> {
       resolve();
     };
     const onData = (chunk: Buffer): void => {
+      tail = chunk.length >= 4 ? chunk.toString('latin1', chunk.length - 4) : (tail + chunk.toString('latin1')).slice(-4);
       if (!reframe && !res.write(chunk)) body.pause();
       parser.push(chunk);
       if (reframe && pending !== '') {
@@ -56,4 +62,15 @@ export function relayLiveStream(ctx: RelayContext): Promise<void> {
     body.once('end', () => finish(null));
     body.once('error', (err: unknown) => finish(transportErrorMessage(err, ctx.idleTimeoutMs)));
   });
+}
+
+function endsMidLine(tail: string): boolean {
+  return tail !== '' && !/[\r\n]$/.test(tail);
+}
+
+/** True when the bytes so far end with a blank line (any line endings), or nothing was sent. */
+function atFrameBoundary(tail: string): boolean {
+  if (tail === '') return true;
+  const rest = tail.endsWith('\r\n') ? tail.slice(0, -2) : /[\r\n]$/.test(tail) ? tail.slice(0, -1) : null;
+  return rest !== null && /[\r\n]$/.test(rest);
 }
