@@ -8,7 +8,7 @@ import type { GuardrailHit } from '../../src/events/types.js';
 import { keyword, pii } from '../guardrails/fixtures.js';
 import { expectErrorResponse } from '../helpers/envelope.js';
 import { finishedFor, onlyFinishedFor } from '../helpers/finished.js';
-import { eventually, jsonOf, postResponses, type RawResponse } from '../helpers/http.js';
+import { eventually, jsonOf, postResponses, startFixedUpstream, type RawResponse } from '../helpers/http.js';
 import { deltaText, frameJson, parseSse } from '../helpers/sse.js';
 import { defaultModels, model, startStack, type Stack, type StackOptions } from '../helpers/stack.js';
 import { directUsage } from '../helpers/usage.js';
@@ -170,6 +170,23 @@ describe('a block-mode keyword guardrail on input and output', () => {
     const { res } = await send(stack, { model: 'cut', input: 'a clean question', stream: true });
     expect(res.body).not.toMatch(/^(event|data):/m);
     await expectErrorResponse(stack, res, 502, { message: expect.any(String), type: 'upstream_error', code: expect.any(String) }, 'upstream_error');
+  });
+
+  it('answers 502, not a truncated 200, when the upstream ends inside its terminal frame while held back', async () => {
+    const completed = JSON.stringify({ type: 'response.completed', sequence_number: 1, response: { id: 'resp_cut', status: 'completed', output: [] } });
+    const body = `event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{"id":"resp_cut"}}\n\nevent: response.completed\ndata: ${completed.slice(0, 60)}`;
+    const upstream = await startFixedUpstream(200, 'text/event-stream', body);
+    try {
+      const own = await stackWith({
+        guardrails: [CODENAMES],
+        providerKeys: () => [{ name: 'mock', provider: 'openai', apiKey: 'sk-x', apiBase: `${upstream.url}/v1`, adapter: null, forwardClientHeaders: [] }],
+      });
+      const res = await postResponses(own.url, { model: 'gpt', input: 'hi', stream: true });
+      expect(res.body).not.toContain('response.created');
+      await expectErrorResponse(own, res, 502, { message: expect.any(String), type: 'upstream_error', code: expect.any(String) }, 'upstream_error');
+    } finally {
+      await upstream.close();
+    }
   });
 
   it('lets a 3 KB stream through under the default hold-back cap', async () => {

@@ -5,10 +5,11 @@ import { request } from 'node:http';
 import type { ResponseStreamEvent, ResponseUsage } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishedEventsFor, finishedFor, onlyFinishedFor } from '../helpers/finished.js';
-import { eventually, postResponses, type RawResponse } from '../helpers/http.js';
+import { eventually, postResponses, startFixedUpstream, type RawResponse } from '../helpers/http.js';
 import { deltaText, frameJson, lastSequence, parseSse, type RawFrame } from '../helpers/sse.js';
 import { CALLER_KEY, defaultModels, model, startStack, type Stack } from '../helpers/stack.js';
 import { eventUsage } from '../helpers/usage.js';
+import type { RequestFinished } from '../../src/events/types.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -193,6 +194,68 @@ describe('streams that break before their terminal event', () => {
     expect(types).toContain('response.output_text.delta');
     expect(types).not.toContain('response.completed');
     expect(last).toMatchObject({ type: 'error', code: 'upstream_stream_interrupted', sequence_number: types.length - 1 });
+  });
+});
+
+describe('streams from a hand-written upstream', () => {
+  const frame = (data: Record<string, unknown>): string => `event: ${String(data.type)}\ndata: ${JSON.stringify(data)}\n\n`;
+  const usage = { input_tokens: 3, output_tokens: 2, total_tokens: 5, input_tokens_details: { cached_tokens: 1 }, output_tokens_details: { reasoning_tokens: 0 } };
+  const head =
+    frame({ type: 'response.created', sequence_number: 0, response: { id: 'resp_hand1', status: 'in_progress', output: [] } }) +
+    frame({ type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hello' }) +
+    frame({ type: 'response.output_text.delta', sequence_number: 2, item_id: 'msg_1', output_index: 0, content_index: 0, delta: ' there' });
+  const terminal = (type: string, extra: Record<string, unknown> = {}): string =>
+    frame({ type, sequence_number: 3, response: { id: 'resp_hand1', status: type.slice('response.'.length), output: [], usage, ...extra } });
+
+  /** A stack whose only model streams `body` (status 200, text/event-stream) and then ends the response. */
+  async function handStack(body: string): Promise<{ own: Stack; close(): Promise<void> }> {
+    const upstream = await startFixedUpstream(200, 'text/event-stream', body);
+    const own = await startStack({
+      providerKeys: () => [{ name: 'mock', provider: 'openai', apiKey: 'sk-x', apiBase: `${upstream.url}/v1`, adapter: null, forwardClientHeaders: [] }],
+    });
+    return { own, close: async () => { await own.close(); await upstream.close(); } };
+  }
+
+  async function streamFrom(body: string): Promise<{ res: RawResponse; event: RequestFinished }> {
+    const { own, close } = await handStack(body);
+    try {
+      const res = await postResponses(own.url, { model: 'gpt', input: 'x', stream: true });
+      expect(res.status).toBe(200);
+      return { res, event: await onlyFinishedFor(own, res) };
+    } finally {
+      await close();
+    }
+  }
+
+  function expectErrorFrameAfter(res: RawResponse, lastCompleteSequence: number): void {
+    const frames = parseSse(res.body);
+    expect(frames.at(-1)?.event).toBe('error');
+    expect(JSON.parse(frames.at(-1)?.data ?? '')).toStrictEqual({
+      type: 'error', code: 'upstream_stream_interrupted', message: expect.any(String), sequence_number: lastCompleteSequence + 1,
+    });
+  }
+
+  it.each(['response.incomplete', 'response.failed'])('reads usage from a %s terminal event and appends nothing', async (type) => {
+    const body = head + terminal(type, type === 'response.failed' ? { error: { code: 'server_error', message: 'model crashed' } } : {});
+    const { res, event } = await streamFrom(body);
+    expect(res.body).toBe(body);
+    expect(event.usage).toStrictEqual({ input_tokens: 3, output_tokens: 2, total_tokens: 5, cached_tokens: 1, reasoning_tokens: 0 });
+    expect(event.response_id).toBe('resp_hand1');
+    if (type === 'response.failed') expect(event).toMatchObject({ outcome: 'upstream_error', error_code: 'server_error' });
+    else expect(event).toMatchObject({ outcome: 'ok' });
+  });
+
+  it('keeps the appended error frame readable when the upstream stopped in the middle of a frame', async () => {
+    const { res, event } = await streamFrom(`${head}event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":3,"del`);
+    expectErrorFrameAfter(res, 2);
+    expect(event).toMatchObject({ outcome: 'upstream_error', error_code: 'upstream_stream_interrupted' });
+  });
+
+  it('treats a terminal frame cut short as an interrupted stream, not a completed one', async () => {
+    const whole = terminal('response.completed');
+    const { res, event } = await streamFrom(head + whole.slice(0, Math.floor(whole.length / 2)));
+    expectErrorFrameAfter(res, 2);
+    expect(event).toMatchObject({ outcome: 'upstream_error', error_code: 'upstream_stream_interrupted', usage: null });
   });
 });
 
