@@ -73,8 +73,10 @@ export function createResponsesTap(onFirstDelta: () => void): StreamTap {
     if (type === 'response.created') return;
     tap.terminal = true;
     tap.usage = responsesUsage(field(response, 'usage')) ?? tap.usage;
-    if (type === 'error' || type === 'response.failed') {
-      const error = type === 'error' ? json : field(response, 'error');
+    // keep the first failure signal: an `error` event is more precise than the `response.failed` after it
+    if ((type === 'error' || type === 'response.failed') && tap.inBandError === null) {
+      // OpenAI nests the error object in `error` events; the published schema has it flat
+      const error = type === 'error' ? (field(json, 'error') ?? { code: field(json, 'code'), message: field(json, 'message') }) : field(response, 'error');
       tap.inBandError = {
         type: str(field(error, 'type')) ?? 'upstream_error',
         code: str(field(error, 'code')),
