@@ -245,6 +245,25 @@ describe('streams from a hand-written upstream', () => {
     else expect(event).toMatchObject({ outcome: 'ok' });
   });
 
+  it('records an in-band error in the nested form OpenAI sends (error, then response.failed), relayed untouched', async () => {
+    const error = { type: 'insufficient_quota', code: 'insufficient_quota', message: 'You exceeded your current quota.', param: null };
+    const body =
+      head +
+      frame({ type: 'error', sequence_number: 3, error }) +
+      frame({ type: 'response.failed', sequence_number: 4, response: { id: 'resp_hand1', status: 'failed', output: [], error: { code: 'insufficient_quota', message: error.message }, usage: null } });
+    const { res, event } = await streamFrom(body);
+    expect(res.body).toBe(body);
+    expect(event).toMatchObject({ status: 200, outcome: 'upstream_error', error_type: 'insufficient_quota', error_code: 'insufficient_quota', usage: null });
+    expect(event.error_message).toBe('You exceeded your current quota.');
+  });
+
+  it('records an in-band error in the flat schema form', async () => {
+    const body = head + frame({ type: 'error', sequence_number: 3, code: 'server_error', message: 'Sorry, something went wrong.', param: null });
+    const { res, event } = await streamFrom(body);
+    expect(res.body).toBe(body);
+    expect(event).toMatchObject({ outcome: 'upstream_error', error_type: 'upstream_error', error_code: 'server_error', error_message: 'Sorry, something went wrong.' });
+  });
+
   it('keeps the appended error frame readable when the upstream stopped in the middle of a frame', async () => {
     const { res, event } = await streamFrom(`${head}event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":3,"del`);
     expectErrorFrameAfter(res, 2);
