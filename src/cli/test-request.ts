@@ -17,18 +17,26 @@ import type { TestRequestOptions } from './main.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
 
-/** Writes to stdout and stderr, remembering whether stdout was left mid-line. */
+/** Writes to stdout and stderr, remembering whether stdout was left mid-line; a closed pipe (`| head`) ends stdout quietly. */
 class Printer {
   private midLine = false;
+  private stdoutClosed = false;
+
+  constructor() {
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      this.stdoutClosed = true;
+    });
+  }
 
   out(text: string): void {
-    if (text === '') return;
+    if (text === '' || this.stdoutClosed) return;
     process.stdout.write(text);
     this.midLine = !text.endsWith('\n');
   }
 
   endLine(): void {
-    if (this.midLine) process.stdout.write('\n');
+    if (this.midLine && !this.stdoutClosed) process.stdout.write('\n');
     this.midLine = false;
   }
 

@@ -26,18 +26,20 @@ export class ResponsesClientError extends Error {
   }
 }
 
-/** The first error code on the error, its AggregateError members (happy eyeballs) or its cause. */
+/** The error's code, preferring a concrete one from its AggregateError members (happy eyeballs) or its cause. */
 export function errorCode(err: unknown): string | null {
   if (typeof err !== 'object' || err === null) return null;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && code !== 'UND_ERR_ABORTED') return code;
+  const own = (err as { code?: unknown }).code;
+  const code = typeof own === 'string' ? own : null;
+  if (code !== null && code !== 'UND_ERR_ABORTED') return code;
   const members = (err as { errors?: unknown }).errors;
-  if (Array.isArray(members)) for (const member of members) {
-    const inner = errorCode(member);
-    if (inner !== null) return inner;
-  }
   const cause = (err as { cause?: unknown }).cause;
-  return cause !== undefined && cause !== err ? errorCode(cause) : typeof code === 'string' ? code : null;
+  const nested = [...(Array.isArray(members) ? members : []), ...(cause === err ? [] : [cause])];
+  for (const inner of nested) {
+    const found = errorCode(inner);
+    if (found !== null) return found;
+  }
+  return code;
 }
 
 export interface FailureContext {
