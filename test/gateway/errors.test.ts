@@ -539,6 +539,32 @@ describe('request path', () => {
     }
   });
 
+  it('takes a body of any size when request_body_limit_bytes is 0', async () => {
+    const own = await startStack({ proxy: { requestBodyLimitBytes: 0 } });
+    try {
+      const res = await postResponses(own.url, { model: 'gpt', input: 'x', metadata: { pad: 'p'.repeat(200_000) } });
+      expect(res.status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('ends each of many concurrent requests, of every kind, in exactly one request.finished', async () => {
+    const bodies: [Record<string, unknown>, Record<string, string>?][] = [
+      [hello], [{ ...hello, stream: true }], [hello, {}], [{ model: 'nope', input: 'x' }], [{ model: 'error-500', input: 'x' }],
+      [{ model: 'cut', input: 'x', stream: true }], [{ model: 'claude', input: 'x' }], [{ model: 'error-429', input: 'x' }],
+    ];
+    const responses = await Promise.all(Array.from({ length: 40 }, (_v, i) => {
+      const [body, headers] = bodies[i % bodies.length]!;
+      return postResponses(stack.url, body, headers);
+    }));
+    const ids = responses.map(requestIdOf);
+    await Promise.all(ids.map((id) => finishedFor(stack, id)));
+    await new Promise((r) => setTimeout(r, 50));
+    for (const id of ids) expect(stack.events.filter((e) => e.id === id)).toHaveLength(1);
+    expect(responses.map((r) => r.status).slice(0, 8)).toEqual([200, 200, 401, 404, 502, 200, 400, 429]);
+  });
+
   it('serves without auth when no api_keys are configured', async () => {
     const own = await startStack({ apiKeys: [] });
     try {

@@ -252,6 +252,24 @@ describe('a monitor-mode guardrail', () => {
   });
 });
 
+describe('a monitor-mode PII mask', () => {
+  it('never masks, on input, JSON output or streams, and records monitor hits', async () => {
+    const stack = await stackWith({ guardrails: [pii('pii-watch', { detectors: ['email'], mode: 'monitor' })] });
+    const input = `reach ${EMAIL} soon`;
+    const json = await send(stack, { model: 'gpt', input });
+    expect(stack.mock.requests().at(-1)?.body).toContain(EMAIL);
+    expect(json.res.body).toContain(EMAIL);
+    expect((await onlyFinishedFor(stack, json.res)).guardrails).toStrictEqual([
+      hit('pii-watch', 'input', 'monitor', 'email'), hit('pii-watch', 'output', 'monitor', 'email'),
+    ]);
+    const streamed = await send(stack, { model: 'gpt', input, stream: true });
+    expect(deltaText(parseSse(streamed.res.body))).toBe(input);
+    expect((await onlyFinishedFor(stack, streamed.res)).guardrails).toStrictEqual([
+      hit('pii-watch', 'input', 'monitor', 'email'), hit('pii-watch', 'output', 'monitor', 'email'),
+    ]);
+  });
+});
+
 describe('a PII mask on output', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -352,6 +370,13 @@ describe('the hold-back buffer cap', () => {
 
   it('uses a smaller PII max_buffer_bytes over the proxy cap', async () => {
     const stack = await stackWith({ guardrails: [pii('pii', { detectors: ['email'], hookPoint: 'output', maxBufferBytes: 10_240 })] });
+    const { res } = await send(stack, { model: 'gpt', input: 'lorem ipsum '.repeat(256), stream: true });
+    await expectErrorResponse(stack, res, 422, OVER_CAP, 'blocked_output');
+  });
+
+  it('fails closed even for a PII guardrail configured to fail open', async () => {
+    const guardrail = { ...pii('pii', { detectors: ['email'], hookPoint: 'output', maxBufferBytes: 10_240 }), onBufferExceeded: 'fail_open' as const };
+    const stack = await stackWith({ guardrails: [guardrail] });
     const { res } = await send(stack, { model: 'gpt', input: 'lorem ipsum '.repeat(256), stream: true });
     await expectErrorResponse(stack, res, 422, OVER_CAP, 'blocked_output');
   });
