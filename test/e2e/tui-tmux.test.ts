@@ -86,7 +86,9 @@ describe.skipIf(!tmuxReady)(title, () => {
     expect(table).toMatch(/422 demo-caller\s+demo → mock-echo.*BLOCKED input no-codenames/);
 
     // the blocked filter, then the detail of the block
-    tmux('send-keys', '-t', SESSION, 'f', 'f');
+    tmux('send-keys', '-t', SESSION, 'f');
+    await waitForScreen('the errors filter', (t) => t.includes('filter: errors'));
+    tmux('send-keys', '-t', SESSION, 'f');
     await waitForScreen('the blocked filter', (t) => t.includes('filter: blocked') && !t.includes('mock-error-500'));
     tmux('send-keys', '-t', SESSION, 'Enter');
     const detail = await waitForScreen('the detail view', (t) => t.includes('no-codenames  input  block'));

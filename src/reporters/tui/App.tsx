@@ -1,7 +1,7 @@
 // The TUI root: reads the store snapshot, owns the view state (table / detail / help, selection)
 // and the keys. Selection follows the newest row until the user moves it, then sticks to that
 // request id as new rows arrive. Quitting calls `onQuit` once and exits when it settles.
-import { Box, useApp, useInput } from 'ink';
+import { Box, useApp, useInput, type Key } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { DetailView } from './DetailView.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
@@ -67,7 +67,7 @@ export function App({ store, header, onQuit }: AppProps) {
     });
   };
 
-  useInput((input, key) => {
+  const onKey = (input: string, key: Key): void => {
     if (input === 'q' || (key.ctrl && input === 'c')) return quit();
     if (quitting) return;
     if (view === 'help') {
@@ -98,6 +98,14 @@ export function App({ store, header, onQuit }: AppProps) {
     if (view !== 'table') return;
     if (input === 'f') store.cycleFilter();
     else if (input === 'p') store.togglePause();
+  };
+
+  // Keys typed faster than stdin is read arrive as one string ("jj"); nothing here takes text
+  // input, so each character counts as its own key press.
+  useInput((input, key) => {
+    const chars = Array.from(input);
+    if (chars.length > 1 && !key.ctrl && !key.meta) for (const ch of chars) onKey(ch, key);
+    else onKey(input, key);
   });
 
   const detailRow = selectedId === null ? (rows[0] ?? null) : found >= 0 ? (rows[found] ?? null) : null;

@@ -251,6 +251,13 @@ describe('keys', () => {
     release();
   });
 
+  it('treats several characters read at once as separate key presses', async () => {
+    const app = await withEveryOutcome();
+    expect(await app.press('ff')).toContain('filter: blocked');
+    const frame = await app.press('jj');
+    expect(lines(frame).find((l) => l.startsWith('›'))).toContain('BLOCKED input no-codenames');
+  });
+
   it('quits with Ctrl+C (raw mode delivers it as input)', async () => {
     const app = await renderApp();
     await app.press(CTRL_C);
