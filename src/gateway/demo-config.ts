@@ -1,6 +1,8 @@
 // The built-in `aisix serve --demo` config: aliases onto the bundled mock upstream, one caller key
-// (printed in the banner), and a keyword guardrail on input and output so a new user can see a
-// block by typing its word. It is YAML run through the normal loader, like any user file.
+// (printed in the banner), and the keyword guardrail `no-codenames` on input and output so a new
+// user can see a block by typing its word. On output it runs in monitor mode: a block-mode output
+// guardrail would hold every demo stream back, and the demo should show live streaming.
+// It is YAML run through the normal loader, like any user file.
 import { createHash } from 'node:crypto';
 
 export const DEMO_CALLER_KEY = 'sk-aisix-demo';
@@ -31,8 +33,14 @@ api_keys:
 guardrails:
   - name: no-codenames
     kind: keyword
-    hook_point: both
+    hook_point: input
     enforcement_mode: block
+    patterns:
+      - { kind: literal, value: "${DEMO_BLOCKED_WORD}" }
+  - name: no-codenames-output
+    kind: keyword
+    hook_point: output
+    enforcement_mode: monitor
     patterns:
       - { kind: literal, value: "${DEMO_BLOCKED_WORD}" }
 `;
