@@ -3,12 +3,12 @@
 // print the same report as `aisix validate` and stop the start-up.
 import type { Config } from '../config/types.js';
 import { loadConfigFile, loadConfigText } from '../config/load.js';
-import { formatText } from '../config/format-issues.js';
+import { formatIssueLine, formatText } from '../config/format-issues.js';
 import { DEMO_BLOCKED_WORD, DEMO_CALLER_KEY, demoConfigYaml } from '../gateway/demo-config.js';
 import { startMock } from '../mock/index.js';
+import { existsSync } from 'node:fs';
 import { missingConfigMessage, resolveConfigPath } from './config-path.js';
 import type { ServeOptions } from './main.js';
-import { existsSync } from 'node:fs';
 
 export interface ServeConfig {
   config: Config;
@@ -37,6 +37,6 @@ export async function loadServeConfig(opts: ServeOptions, env: NodeJS.ProcessEnv
     process.stderr.write(formatText(result, path).stderr);
     return null;
   }
-  for (const issue of result.issues) process.stderr.write(`${path}:${issue.line}:${issue.col}: warning: ${issue.scope}: ${issue.message}\n`);
+  for (const issue of result.issues) process.stderr.write(`${formatIssueLine(path, issue)}\n`);
   return { config: result.config, watchPath: path, demoKey: null, demoBlockedWord: null, close: async () => undefined };
 }

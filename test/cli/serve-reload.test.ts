@@ -1,0 +1,94 @@
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMock, type MockServer } from '../../src/mock/index.js';
+import { spawnServe, type ServeChild } from '../helpers/serve-child.js';
+
+let mock: MockServer;
+let serve: ServeChild;
+let client: OpenAI;
+let path: string;
+let url: string;
+
+const config = (aliases: string[], extra = '') => `_format_version: "1"
+provider_keys:
+  - { display_name: up, provider: openai, api_key: sk-up, api_base: ${mock.url}/v1 }
+models:
+${aliases.map((a) => `  - { display_name: ${a}, provider: openai, model_name: mock-slow, provider_key: up }`).join('\n')}
+  - { display_name: fast, provider: openai, model_name: mock-echo, provider_key: up }
+api_keys:
+  - { display_name: dev, key_env: RELOAD_TEST_KEY, allowed_models: ["*"] }
+${extra}`;
+
+/** Writes via a temp file and rename, as editors do. */
+function save(text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+type Event = { event: string; [k: string]: unknown };
+const events = (name: string): Event[] => serve.lines.map((l) => JSON.parse(l) as Event).filter((e) => e.event === name);
+
+async function until(check: () => boolean, ms = 8_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms; stderr: ${serve.stderr()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  mock = await startMock();
+  path = join(mkdtempSync(join(tmpdir(), 'aisix-reload-')), 'aisix.yaml');
+  writeFileSync(path, config(['old']));
+  serve = spawnServe(['-c', path, '--port', '0', '--json'], { RELOAD_TEST_KEY: 'sk-dev' });
+  url = (JSON.parse(await serve.waitForLine(() => true)) as { url: string }).url;
+  client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-dev', maxRetries: 0 });
+});
+afterAll(async () => {
+  await serve.stop();
+  await mock.close();
+});
+
+describe('live config reload', () => {
+  it('finishes an in-flight stream on the old config while the next request sees the new alias', async () => {
+    const stream = await client.responses.create({ model: 'old', input: 'one two three four five', stream: true });
+    save(config(['new']));
+    await until(() => events('config.reloaded').length === 1);
+    expect(events('config.reloaded')[0]).toMatchObject({ added: ['new'], removed: ['old'], changed: [] });
+    let text = '';
+    for await (const e of stream) if (e.type === 'response.output_text.delta') text += e.delta;
+    expect(text).toBe('one two three four five');
+    expect((await client.responses.create({ model: 'new', input: 'x' })).output_text).toBe('x');
+    const gone = await client.responses.create({ model: 'old', input: 'x' }).catch((e: unknown) => e);
+    expect((gone as { status: number }).status).toBe(404);
+  });
+
+  it('rejects a broken file whole, keeps serving the last good config, and names the line', async () => {
+    save(`${config(['new'])}guardrails:\n  - { name: g, kind: keyword, patterns: [{ kind: regex, value: "(" }] }\n`);
+    await until(() => events('config.rejected').length === 1);
+    const rejected = events('config.rejected')[0] as { errors: { line: number; scope: string; message: string }[] };
+    expect(rejected.errors.length).toBeGreaterThan(0);
+    expect(rejected.errors[0]).toMatchObject({ line: 10, scope: 'guardrails[0] ("g")' });
+    expect(rejected.errors[0]?.message).toContain('not a valid regular expression');
+    expect((await client.responses.create({ model: 'new', input: 'still here' })).output_text).toBe('still here');
+  });
+
+  it('reloads on SIGHUP', async () => {
+    const before = events('config.reloaded').length;
+    writeFileSync(path, config(['hup']));
+    serve.child.kill('SIGHUP');
+    await until(() => events('config.reloaded').length > before);
+    expect((await client.responses.create({ model: 'hup', input: 'hup' })).output_text).toBe('hup');
+  });
+
+  it('settles on the last of a rapid series of writes', async () => {
+    for (let i = 0; i < 10; i++) save(config([`rapid-${i}`]));
+    await until(() => JSON.stringify(events('config.reloaded').at(-1) ?? {}).includes('rapid-9'));
+    await new Promise((r) => setTimeout(r, 400));
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id).sort()).toEqual(['fast', 'rapid-9']);
+  });
+});
