@@ -116,9 +116,20 @@ function unknownKey(key: string, pair: Pair, fields: FieldTable, ctx: EntryConte
   ctx.sink.error(pos, ctx.scope, `unknown field \`${prefix}${key}\`${hint}`);
 }
 
+/** Required fields per table, listed once per table rather than once per entry. */
+const requiredKeys = new WeakMap<FieldTable, readonly [string, FieldSpec][]>();
+
+function requiredOf(fields: FieldTable): readonly [string, FieldSpec][] {
+  let list = requiredKeys.get(fields);
+  if (list === undefined) {
+    list = Object.entries(fields).filter(([, spec]) => spec.required === true);
+    requiredKeys.set(fields, list);
+  }
+  return list;
+}
+
 function reportMissing(fields: FieldTable, pairs: Map<string, Pair>, pos: SourcePosition, ctx: EntryContext, prefix: string): void {
-  for (const [key, spec] of Object.entries(fields)) {
-    if (!spec.required) continue;
+  for (const [key, spec] of requiredOf(fields)) {
     const pair = pairs.get(key);
     if (pair !== undefined && !isNullNode(pair.value)) continue;
     ctx.sink.error(pos, ctx.scope, spec.requiredMessage ?? `field \`${prefix}${key}\` is required`);

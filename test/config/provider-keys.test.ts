@@ -1,0 +1,109 @@
+// `provider_keys` rules: identity, api_key/secret, api_base, adapter, unknown and AISIX-only fields.
+import { describe, expect, it } from 'vitest';
+import { HEADER, issueLines, load, loaded, yaml } from './helpers.js';
+
+describe('provider_keys', () => {
+  it('requires a display_name, reported at the entry', () => {
+    const result = load(HEADER + yaml`
+      provider_keys:
+        - provider: openai
+          api_key: k
+    `);
+    expect(issueLines(result)).toEqual([
+      "3:5 error provider_keys[0]: display_name is required and must be a non-empty string (it is the entry's identity)",
+    ]);
+  });
+
+  it('requires exactly one of api_key and secret', () => {
+    const result = load(HEADER + yaml`
+      provider_keys:
+        - display_name: none
+          provider: openai
+        - display_name: both
+          api_key: a
+          secret: b
+    `);
+    expect(issueLines(result)).toEqual([
+      '3:5 error provider_keys[0] ("none"): one of `api_key` or `secret` is required (the upstream API key, e.g. `api_key: ${OPENAI_API_KEY}`)',
+      '7:5 error provider_keys[1] ("both"): `api_key` and `secret` are the same setting (`secret` is an alias) — set only one',
+    ]);
+  });
+
+  it('checks api_base, adapter and types without echoing the secret', () => {
+    const result = load(HEADER + yaml`
+      provider_keys:
+        - display_name: up
+          api_key: 12345
+          api_base: ftp://example.com
+          adapter: opneai
+    `);
+    expect(issueLines(result)).toEqual([
+      '4:14 error provider_keys[0] ("up"): field `api_key` must be a non-empty string — quote it',
+      '5:15 error provider_keys[0] ("up"): field `api_base` must be an http:// or https:// URL, got "ftp://example.com"',
+      '6:14 error provider_keys[0] ("up"): field `adapter` must be one of `openai`, `anthropic`, `bedrock`, `vertex`, `azure-openai`, got `opneai` (did you mean `openai`?)',
+    ]);
+    expect(issueLines(result).join('\n')).not.toContain('12345');
+  });
+
+  it('reports duplicates at the second identity', () => {
+    const result = load(HEADER + yaml`
+      provider_keys:
+        - display_name: up
+          api_key: a
+        - display_name: up
+          api_key: b
+    `);
+    expect(issueLines(result)).toEqual([
+      '5:19 error provider_keys[1] ("up"): duplicate provider_keys entry: display_name "up" is already defined at provider_keys[0] (line 3) — identities must be unique within a kind',
+    ]);
+  });
+
+  it('an unknown field suggests the close one; `id` gets AISIX explanation', () => {
+    const result = load(HEADER + yaml`
+      provider_keys:
+        - display_name: up
+          id: 123
+          api_key: a
+          api_bsae: http://x
+          colour: red
+    `);
+    expect(issueLines(result)).toEqual([
+      "4:5 error provider_keys[0] (\"up\"): the resources file does not accept `id` — ids are derived deterministically from the entry's name",
+      '6:5 error provider_keys[0] ("up"): unknown field `api_bsae` (did you mean `api_base`?)',
+      '7:5 error provider_keys[0] ("up"): unknown field `colour` (known fields: display_name, api_key, secret, api_base, provider, adapter, request)',
+    ]);
+  });
+
+  it('AISIX-only fields load with one warning per field, however many entries use it', () => {
+    const result = load(HEADER + yaml`
+      provider_keys:
+        - display_name: a
+          api_key: x
+          tls: { verify: false }
+          request:
+            param_renames: { max_tokens: max_completion_tokens }
+            forward_client_headers: ["x-*-id"]
+        - display_name: b
+          api_key: y
+          tls: { verify: false }
+        - display_name: c
+          api_key: z
+          tls: { verify: false }
+    `);
+    expect(issueLines(result)).toEqual([
+      '5:5 warning provider_keys[0] ("a"): field `tls` is ignored by the local proxy (AISIX uses it for custom CA certificates); also on 2 more provider keys',
+      '7:7 warning provider_keys[0] ("a"): field `request.param_renames` is ignored by the local proxy (AISIX renames request body fields with it)',
+    ]);
+    expect(loaded(result).providerKeys[0]?.forwardClientHeaders).toEqual(['x-*-id']);
+  });
+
+  it('a forward_client_headers glob has at most one `*`', () => {
+    const result = load(HEADER + yaml`
+      provider_keys:
+        - display_name: a
+          api_key: x
+          request: { forward_client_headers: ["x-*-*"] }
+    `);
+    expect(issueLines(result)).toEqual(['5:41 error provider_keys[0] ("a"): forward_client_headers entry "x-*-*" has 2 `*`; a glob may contain exactly one']);
+  });
+});
