@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { CALLER_KEY, UPSTREAM_KEY, VARIANTS, writeConfigs } from './lib/configs.mjs';
 import { combineRuns, median, once, runLoad, SequentialProbe } from './lib/load.mjs';
 import { preparePeer } from './lib/peer.mjs';
-import { guardProcess, hasTaskset, killAll, pinSelf, reason, startNode, timeNodeRun, timeUntilLine } from './lib/procs.mjs';
+import { cpuMs, guardProcess, hasTaskset, killAll, machineBusyMs, ownPids, pinSelf, reason, startNode, timeNodeRun, timeUntilLine } from './lib/procs.mjs';
 import { writeReport } from './lib/report.mjs';
 import { summarizeProfile } from './profile-top.mjs';
 
@@ -326,6 +326,31 @@ async function measureSequential() {
   }
 }
 
+function cpuSnapshot() {
+  return { at: performance.now(), machine: machineBusyMs(), per: new Map(ownPids().map((pid) => [pid, cpuMs(pid)])) };
+}
+
+/** One load run plus the CPU the proxy, the mock and every other process on the machine used. */
+async function loadRun(t, options) {
+  const before = cpuSnapshot();
+  const r = await runLoad(options);
+  const after = cpuSnapshot();
+  let ours = 0;
+  for (const [pid, ms] of after.per) {
+    const was = before.per.get(pid);
+    if (was !== undefined && !Number.isNaN(was) && !Number.isNaN(ms)) ours += ms - was;
+  }
+  const used = (pid) => after.per.get(pid) - before.per.get(pid);
+  return {
+    ...r,
+    proxyCpuMs: t.proc === mock ? null : used(t.proc.pid),
+    mockCpuMs: used(mock.pid),
+    otherCpuMs: Math.max(0, after.machine - before.machine - ours),
+    wallMs: after.at - before.at,
+    ncpu,
+  };
+}
+
 /** Warms every target (JIT, sockets, the mock's response store) before anything is measured. */
 async function warmUp() {
   if (opts.warmup <= 0) return;
@@ -350,7 +375,7 @@ async function measureLoad() {
       for (let round = 0; round < opts.rounds; round++) {
         for (const t of round % 2 === 0 ? order : [...order].reverse()) {
           try {
-            parts.get(t).push(await runLoad({ url: `${t.url}${PATH}`, headers: t.headers, body: BODIES[mode], connections, duration: opts.duration }));
+            parts.get(t).push(await loadRun(t, { url: `${t.url}${PATH}`, headers: t.headers, body: BODIES[mode], connections, duration: opts.duration }));
           } catch (err) {
             couldNotRun(`${t.label}, ${mode} load at ${connections} connections`, err.message);
           }
@@ -362,7 +387,7 @@ async function measureLoad() {
         const r = combineRuns(runs);
         ((results.load[t.name] ??= {})[mode] ??= {})[connections] = r;
         const bad = r.non2xx + r.errors + r.timeouts;
-        log(`load ${mode} c=${connections} ${t.name}: ${r.rps.toFixed(0)} req/s (${r.rpsEach.map((x) => x.toFixed(0)).join(', ')}), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${bad ? `, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}` : ''}`);
+        log(`load ${mode} c=${connections} ${t.name}: ${r.rps.toFixed(0)} req/s (${r.rpsEach.map((x) => x.toFixed(0)).join(', ')}), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, CPU/req proxy ${r.proxyCpuUs?.toFixed(0) ?? '–'} µs mock ${r.mockCpuUs?.toFixed(0)} µs, other load ${r.otherCpuPct?.toFixed(0)}%${bad ? `, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}` : ''}`);
       }
     }
   }
@@ -462,32 +487,53 @@ function evaluateTargets() {
   return out;
 }
 
+/**
+ * CPU profiles (node --cpu-prof) of aisix (no guardrails) and, for comparison, of the floor
+ * proxy: one process per target and mode, under `opts.duration` s of load at LOAD_CONNECTIONS.
+ */
 async function profileAisix() {
   const dir = join(WORK, 'profile');
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  log('profile: aisix serve --cpu-prof under JSON then streaming load');
-  let proc;
+  results.profile = { runs: [], isolated: layout.generator !== null };
+  // The profiled proxy gets the server core(s) to itself; a second mock runs on the generator's
+  // core. Otherwise the mock preempts the proxy on their shared core and V8's sampler charges
+  // that time to whatever the proxy was in (mostly writev), which blurs the comparison.
+  let upstream;
   try {
-    proc = await startNode({
-      name: 'aisix-profile', args: aisixArgs(configs.aisix, ['--cpu-prof', `--cpu-prof-dir=${dir}`]),
-      cpus: layout.servers, cwd: ROOT, logDir: LOGS, ready: AISIX_READY,
+    upstream = await startNode({
+      name: 'profile-mock', args: [BIN, 'mock', '--port', '0'], cpus: layout.generator, cwd: ROOT, logDir: LOGS,
+      ready: /^aisix mock listening on (http:\/\/\S+)$/m,
     });
-    const base = { url: `${proc.url}${PATH}`, headers: { 'content-type': 'application/json', authorization: `Bearer ${CALLER_KEY}` } };
-    const loads = {};
-    for (const mode of MODES) {
-      const { times: _times, ...summary } = await runLoad({ ...base, body: BODIES[mode], connections: LOAD_CONNECTIONS, duration: opts.duration });
-      loads[mode] = summary;
-    }
-    const exit = await proc.stop('SIGINT', 15_000);
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error(`no .cpuprofile written (serve exited with code ${exit.code}, signal ${exit.signal})`);
-    const summary = summarizeProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), 15);
-    results.profile = { file: relative(ROOT, join(dir, file)), summary, loads };
-    log(`profile: ${results.profile.file}`);
   } catch (err) {
-    await proc?.stop();
-    results.profile = { error: err.message };
     couldNotRun('profile', err.message);
+    return;
   }
+  const config = join(WORK, 'configs', 'aisix-profile.yaml');
+  writeFileSync(config, readFileSync(configs.aisix, 'utf8').replaceAll(mock.url, upstream.url));
+  for (const mode of MODES) {
+    for (const name of ['aisix', 'floor']) {
+      const out = join(dir, `${name}-${mode}`);
+      mkdirSync(out, { recursive: true });
+      const prof = ['--cpu-prof', `--cpu-prof-dir=${out}`];
+      log(`profile: ${name} --cpu-prof under ${mode} load`);
+      let proc;
+      try {
+        proc = name === 'aisix'
+          ? await startNode({ name: `profile-${name}-${mode}`, args: aisixArgs(config, prof), cpus: layout.servers, cwd: ROOT, logDir: LOGS, ready: AISIX_READY })
+          : await startNode({ name: `profile-${name}-${mode}`, args: [...prof, join(ROOT, 'bench', 'floor-proxy.mjs'), upstream.url], cpus: layout.servers, cwd: ROOT, logDir: LOGS, ready: /^floor listening on (http:\/\/\S+)$/m });
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${name === 'aisix' ? CALLER_KEY : UPSTREAM_KEY}` };
+        const { times: _times, ...load } = await runLoad({ url: `${proc.url}${PATH}`, headers, body: BODIES[mode], connections: LOAD_CONNECTIONS, duration: opts.duration });
+        const exit = await proc.stop('SIGINT', 15_000);
+        const file = readdirSync(out).find((f) => f.endsWith('.cpuprofile'));
+        if (!file) throw new Error(`no .cpuprofile written (exit code ${exit.code}, signal ${exit.signal})`);
+        const summary = summarizeProfile(JSON.parse(readFileSync(join(out, file), 'utf8')), 15);
+        const requests = load.ok + load.non2xx;
+        results.profile.runs.push({ name, mode, file: relative(ROOT, join(out, file)), requests, rps: load.rps, busyUsPerRequest: (1000 * summary.busyMs) / requests, summary });
+      } catch (err) {
+        await proc?.stop();
+        couldNotRun(`profile of ${name} (${mode})`, err.message);
+      }
+    }
+  }
+  await upstream.stop();
 }

@@ -65,6 +65,8 @@ export function combineRuns(runs) {
   const times = runs.flatMap((r) => r.times).sort((a, b) => a - b);
   const sum = (key) => runs.reduce((a, r) => a + r[key], 0);
   const seconds = sum('seconds');
+  const requests = sum('ok') + sum('non2xx');
+  const perRequest = (key) => (runs.every((r) => typeof r[key] === 'number' && !Number.isNaN(r[key])) ? (1000 * sum(key)) / requests : null);
   return {
     connections: runs[0].connections,
     runs: runs.length,
@@ -77,6 +79,11 @@ export function combineRuns(runs) {
     rpsEach: runs.map((r) => r.rps),
     p50: percentile(times, 50),
     p99: percentile(times, 99),
+    // CPU per request (µs) of the proxy and of the mock, and the share of the machine's CPU that
+    // other processes (not the bench's) used meanwhile: a noise gauge for a shared machine
+    proxyCpuUs: perRequest('proxyCpuMs'),
+    mockCpuUs: perRequest('mockCpuMs'),
+    otherCpuPct: runs.every((r) => typeof r.otherCpuMs === 'number') ? (100 * sum('otherCpuMs')) / (sum('wallMs') * (runs[0].ncpu ?? 1)) : null,
   };
 }
 

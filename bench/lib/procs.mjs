@@ -9,6 +9,29 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const children = new Set();
 
 export const hasTaskset = spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0;
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/** CPU time (user + system, ms) a process has used so far; NaN when it is gone. */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU time (ms) every process on the machine has used so far, summed over all CPUs. */
+export function machineBusyMs() {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return ((user + nice + system + irq + softirq + (steal ?? 0)) * 1000) / CLK_TCK;
+}
+
+/** The pids of this process and of every child still running. */
+export function ownPids() {
+  return [process.pid, ...[...children].map((c) => c.pid)];
+}
 
 /** Kills every child still running (synchronous: safe in an 'exit' handler). */
 export function killAll(signal = 'SIGKILL') {

@@ -80,6 +80,7 @@ export function writeReport(path, r, { opts, layout, targetsOrder, bodies, loadC
   push('The block-mode guardrail holds a stream back until it is complete (DESIGN.md §3), so its TTFB is the whole stream by design; the live-stream TTFB target applies to the no-guardrail and monitor-mode rows.', '');
 
   push('## Throughput under load', '');
+  push('`proxy CPU µs/req` and `mock CPU µs/req` are CPU time (user + system, from /proc/PID/stat) per request during the runs: less sensitive to a busy machine than req/s, and the proxy and the mock share one core, so req/s ≈ 1 / (proxy + mock CPU per request) when that core is the bottleneck. `other procs % CPU` is the share of the whole machine used by processes that are not the bench\'s during those runs (a noise gauge: on a shared machine, other work competes for both cores).', '');
   for (const mode of ['json', 'stream']) {
     for (const c of opts.connections) {
       const floor = r.load.floor?.[mode]?.[c];
@@ -92,11 +93,12 @@ export function writeReport(path, r, { opts, layout, targetsOrder, bodies, loadC
             label(name), int(x.rps), (x.rpsEach ?? []).map(int).join(', '), ms(x.p50), ms(x.p99),
             String(x.non2xx + x.errors + x.timeouts),
             floor ? pct(x.rps / floor.rps) : '–', peer ? times(x.rps / peer.rps) : '–',
+            x.proxyCpuUs === null ? '—' : ms(x.proxyCpuUs, 0), ms(x.mockCpuUs, 0), ms(x.otherCpuPct, 0),
           ];
         });
       if (rows.length === 0) continue;
       push(`### ${mode === 'json' ? 'JSON' : 'Streaming'}, ${c} connection${c > 1 ? 's' : ''}`, '');
-      push(table(['target', 'req/s', 'each run', 'p50 ms', 'p99 ms', 'non-2xx + errors', '÷ floor', '÷ peer'], rows));
+      push(table(['target', 'req/s', 'each run', 'p50 ms', 'p99 ms', 'non-2xx + errors', '÷ floor', '÷ peer', 'proxy CPU µs/req', 'mock CPU µs/req', 'other procs % CPU'], rows));
       push('');
     }
   }
@@ -148,18 +150,27 @@ export function writeReport(path, r, { opts, layout, targetsOrder, bodies, loadC
   }
 
   push('## Profile', '');
-  if (r.profile?.summary) {
-    const s = r.profile.summary;
-    push(`\`aisix serve --cpu-prof\` (no guardrails) under ${opts.duration} s of JSON then ${opts.duration} s of streaming load at ${loadConnections} connections (${int(r.profile.loads?.json?.rps)} and ${int(r.profile.loads?.stream?.rps)} req/s while profiled): ${s.busyMs.toFixed(0)} ms busy of ${s.totalMs.toFixed(0)} ms sampled. Percentages are of busy time. Re-read with \`node bench/profile-top.mjs ${r.profile.file}\`.`, '');
-    push('By area (self time):', '');
-    push(table(['area', 'ms', '%'], s.areas.map((a) => [a.name, ms(a.ms, 0), ms(a.pct, 1)])));
-    push('', 'Top functions by self time:', '');
-    push(table(['function (file:line)', 'ms', '%'], s.top.map((a) => [`\`${a.name}\``, ms(a.ms, 0), ms(a.pct, 1)])));
-    push('', "aisix's own functions by inclusive time (self + callees):", '');
-    push(table(['function (file:line)', 'ms', '%'], s.ownInclusive.map((a) => [`\`${a.name}\``, ms(a.ms, 0), ms(a.pct, 1)])));
-    push('');
-  } else if (r.profile?.error) {
-    push(`Could not run: ${r.profile.error}`, '');
+  const runs = r.profile?.runs ?? [];
+  if (runs.length > 0) {
+    push(`\`node --cpu-prof\` on a fresh aisix (no guardrails) and, for comparison, a fresh floor proxy, one process per mode, each under ${opts.duration} s of load at ${loadConnections} connections (the process's whole life is sampled, start-up included)${r.profile.isolated ? `; here the profiled proxy has CPU ${layout.servers} to itself and a second mock runs on the generator's CPU ${layout.generator}, so the mock's work is not charged to the proxy's samples` : ''}. "µs/req" is busy (non-idle) sampled time divided by the requests served. Re-read a profile with \`node bench/profile-top.mjs FILE\`.`, '');
+    for (const mode of ['json', 'stream']) {
+      const a = runs.find((x) => x.name === 'aisix' && x.mode === mode);
+      const f = runs.find((x) => x.name === 'floor' && x.mode === mode);
+      if (!a) continue;
+      push(`### ${mode === 'json' ? 'JSON' : 'Streaming'}`, '');
+      push(`aisix: ${int(a.rps)} req/s while profiled, ${ms(a.busyUsPerRequest, 0)} µs busy per request (${a.file})${f ? `; floor: ${int(f.rps)} req/s, ${ms(f.busyUsPerRequest, 0)} µs per request (${f.file})` : ''}.`, '');
+      const areas = [...new Set([...a.summary.areas.map((x) => x.name), ...(f?.summary.areas ?? []).map((x) => x.name)])];
+      const per = (run, area) => {
+        const row = run?.summary.areas.find((x) => x.name === area);
+        return row ? (1000 * row.ms) / run.requests : 0;
+      };
+      push(table(['area (self time)', 'aisix µs/req', 'floor µs/req', 'difference µs/req'], areas.map((area) => [area, ms(per(a, area), 1), f ? ms(per(f, area), 1) : '–', f ? signed(per(a, area) - per(f, area), 1) : '–'])));
+      push('', 'aisix, top functions by self time:', '');
+      push(table(['function (file:line)', 'µs/req', '% of busy'], a.summary.top.map((x) => [`\`${x.name}\``, ms((1000 * x.ms) / a.requests, 1), ms(x.pct, 1)])));
+      push('', "aisix's own functions by inclusive time (self + callees, each resumption of an async function counted separately):", '');
+      push(table(['function (file:line)', 'µs/req', '% of busy'], a.summary.ownInclusive.map((x) => [`\`${x.name}\``, ms((1000 * x.ms) / a.requests, 1), ms(x.pct, 1)])));
+      push('');
+    }
   } else {
     push('Not run (every measured target was met; force it with `BENCH_PROFILE=1 npm run bench`).', '');
   }
