@@ -8,21 +8,30 @@ import { DEFAULT_CONFIG_PATH } from './config-path.js';
 import { ExitCode } from './exit-codes.js';
 
 export async function runInit(file: string): Promise<number> {
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, STARTER_CONFIG, { flag: 'wx' });
-  } catch (err) {
-    process.stderr.write(`${failure(file, err)}\n`);
+  const problem = await write(file);
+  if (problem !== null) {
+    process.stderr.write(`aisix init: ${problem}\n`);
     return ExitCode.failure;
   }
   process.stdout.write(nextSteps(file));
   return ExitCode.ok;
 }
 
-function failure(file: string, err: unknown): string {
-  const code = err instanceof Error && 'code' in err ? err.code : undefined;
-  if (code === 'EEXIST') return `aisix init: ${file} already exists; not overwriting it (remove it first, or name another file: aisix init other.yaml)`;
-  return `aisix init: cannot write ${file}: ${osReason(err)}`;
+/** Writes the starter; null on success, else what went wrong. */
+async function write(file: string): Promise<string | null> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+  } catch (err) {
+    return `cannot create the folder ${dirname(file)} for ${file}: ${osReason(err)}`;
+  }
+  try {
+    await writeFile(file, STARTER_CONFIG, { flag: 'wx' });
+    return null;
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? err.code : undefined;
+    if (code === 'EEXIST') return `${file} already exists; not overwriting it (remove it first, or name another file: aisix init other.yaml)`;
+    return `cannot write ${file}: ${osReason(err)}`;
+  }
 }
 
 function nextSteps(file: string): string {

@@ -16,8 +16,10 @@ export async function runValidate(opts: ValidateOptions): Promise<number> {
   const rendered = existsSync(path)
     ? render(opts, await loadConfigFile(path, { env, missingEnv: 'warning', now: Date.now() }), path)
     : renderMissing(opts, path, tried);
+  // text: warnings first, so the OK line is the last thing a terminal shows
+  if (opts.format === 'text' && rendered.stderr) process.stderr.write(rendered.stderr);
   if (rendered.stdout) process.stdout.write(rendered.stdout);
-  if (rendered.stderr) process.stderr.write(rendered.stderr);
+  if (opts.format !== 'text' && rendered.stderr) process.stderr.write(rendered.stderr);
   return rendered.ok ? ExitCode.ok : ExitCode.failure;
 }
 
