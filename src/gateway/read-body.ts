@@ -1,6 +1,7 @@
 // Reads a request body within the configured limit and parses it as a JSON object. The declared
 // Content-Length is checked before authentication; a chunked body is cut off as soon as it passes
 // the limit (the connection is closed after the 413 so the rest is never read).
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from './errors.js';
 
@@ -37,6 +38,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /** Parses the body as a JSON object with a string `model`; 400 otherwise. */
 export function parseModelRequest(raw: Buffer): { body: Record<string, unknown>; model: string } {
+  // JSON is UTF-8 (RFC 8259): decoding invalid bytes would forward U+FFFD in place of what was sent
+  if (!isUtf8(raw)) throw new GatewayError('bad_request', 'request payload is invalid: the body is not valid UTF-8');
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
