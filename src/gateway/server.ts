@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/types.js';
 import type { EventBus } from '../events/bus.js';
+import { handleClientErrors } from './client-errors.js';
 import { chatEndpoint, responsesEndpoint, type ModelEndpoint } from './endpoints.js';
 import { GatewayError } from './errors.js';
 import { handleModelRequest } from './handle-model-request.js';
@@ -58,12 +59,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     route(req, res, record, snapshot).catch((err: unknown) => sendError(res, record, err, bus));
   });
 
+  // slow-loris and malformed requests: the envelope instead of node's bare status line
+  const clientErrors = handleClientErrors(server, bus, options.config.proxy.requestTimeoutMs);
+
   function startRecord(req: IncomingMessage, res: ServerResponse): RequestRecord {
     const id = requestIdFor(req.headers['x-aisix-request-id']);
     const path = pathOf(req);
     const record = new RequestRecord(id, req.method ?? 'GET', MODEL_ROUTES[path]?.route ?? routeName(path));
     if (bus.has('request.started')) bus.emit('request.started', { id, time: record.time, method: record.method, path });
     res.setHeader('x-aisix-request-id', id);
+    clientErrors.track(req.socket, res, record);
     return record;
   }
 

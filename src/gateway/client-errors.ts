@@ -1,0 +1,70 @@
+// Connection-level failures node's HTTP parser reports as `clientError`: a malformed request, headers
+// over the size limit, request_timeout_ms running out (slow-loris). Node's own answer is a bare
+// status line; ours carries the OpenAI envelope. When a request was already under way (its body
+// too slow or malformed), that request is answered through its own response, so its one
+// request.finished says 408/400 — not 499, as if the client had left.
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { EventBus } from '../events/bus.js';
+import { GatewayError } from './errors.js';
+import type { RequestRecord } from './record.js';
+import { sendError } from './send-error.js';
+
+export interface ClientErrors {
+  /** the request now being read on `socket` (keep-alive sockets carry one at a time) */
+  track(socket: Duplex, res: ServerResponse, record: RequestRecord): void;
+}
+
+interface Active {
+  res: ServerResponse;
+  record: RequestRecord;
+}
+
+function answerable(code: string | undefined): boolean {
+  return code === 'ERR_HTTP_REQUEST_TIMEOUT' || (code?.startsWith('HPE_') ?? false);
+}
+
+function errorFor(code: string | undefined, requestTimeoutMs: number): GatewayError {
+  const close = { connection: 'close' };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new GatewayError('bad_request', `request not received in full within ${requestTimeoutMs} ms`, { status: 408, errorCode: 'request_timeout', headers: close });
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new GatewayError('bad_request', 'request headers are too large', { status: 431, errorCode: 'headers_too_large', headers: close });
+  }
+  return new GatewayError('bad_request', `malformed HTTP request (${code ?? 'unknown'})`, { errorCode: 'malformed_request', headers: close });
+}
+
+/** The answer on a socket with no request of ours: status line, envelope, a fresh request id, close. */
+function rawAnswer(error: GatewayError): string {
+  const body = error.body();
+  return `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+    `x-aisix-request-id: ${randomUUID()}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+export function handleClientErrors(server: Server, bus: EventBus, requestTimeoutMs: number): ClientErrors {
+  const active = new WeakMap<Duplex, Active>();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const current = active.get(socket);
+    if (current !== undefined && current.res.headersSent) {
+      if (!current.res.writableFinished) socket.destroy(); // mid-response: nothing more can be said
+      return; // else our answer is on its way and the socket closes after it
+    }
+    if (!answerable(err.code) || !socket.writable) {
+      socket.destroy(); // e.g. ECONNRESET: the client is gone, a request under way records 499
+      return;
+    }
+    const error = errorFor(err.code, requestTimeoutMs);
+    if (current !== undefined) sendError(current.res, current.record, error, bus);
+    else socket.end(rawAnswer(error), () => socket.destroy());
+  });
+  return {
+    track(socket, res, record) {
+      active.set(socket, { res, record });
+      res.once('close', () => {
+        if (active.get(socket)?.res === res) active.delete(socket);
+      });
+    },
+  };
+}
