@@ -68,7 +68,7 @@ function shapeOf(entry: ModelEntry, { ctx }: EntryVisit): Shape {
     ctx.sink.error(entry.keyAt(second), ctx.scope, `a model has at most one of \`routing\`, \`ensemble\` and \`semantic\` — remove \`${second}\` or \`${shape}\``);
   }
   for (const key of SHAPE_FORBIDS[shape]) {
-    if (entry.has(key)) ctx.sink.error(entry.keyAt(key), ctx.scope, `\`${key}\` is not accepted on a ${shape} model`);
+    if (entry.has(key)) ctx.sink.error(entry.keyAt(key), ctx.scope, `\`${key}\` is not accepted on ${shape === 'ensemble' ? 'an' : 'a'} ${shape} model`);
   }
   if (shape === 'routing') {
     ctx.sink.aggregateWarning(

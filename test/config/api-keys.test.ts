@@ -46,7 +46,7 @@ describe('api_keys', () => {
     expect(issueLines(result)).toEqual([
       '12:31 warning api_keys[0] ("a"): `key_env` variable `AISIX_CALLER` starts with AISIX_, which the AISIX gateway reads as its own settings — pick another name',
       '13:31 error api_keys[1] ("b"): `key_env` environment variable `TEMPLATE` contains an uninterpolated `${...}` reference — set it to the plaintext key itself',
-      '14:31 error api_keys[2] ("c"): field `key_env` must be an environment variable name (letters, digits and `_`), got "lower-case!"',
+      '14:31 error api_keys[2] ("c"): field `key_env` must be the name of an environment variable (letters, digits and `_`), not the key itself',
     ]);
   });
 
@@ -97,6 +97,14 @@ describe('api_keys', () => {
       '13:131 warning api_keys[1] ("b"): expires_at 2020-01-01T00:00:00Z is in the past: requests with this key get 401 api_key_expired',
       '13:163 error api_keys[1] ("b"): field `disabled` must be true or false, got "yes"',
     ]);
+  });
+
+  it('an allowed_models entry with an unset variable is only a warning for validate (no reference error)', () => {
+    const text = keys(`  - { display_name: dev, key_hash: ${HASH}, allowed_models: ["\${MODEL}"] }\n`);
+    expect(issueLines(load(text, {}, { missingEnv: 'warning' }))).toEqual([
+      '12:120 warning api_keys[0] ("dev"): environment variable `MODEL` is unset or empty',
+    ]);
+    expect(issueLines(load(text, { MODEL: 'a' }))).toEqual([]);
   });
 
   it('AISIX-only fields load with a warning', () => {

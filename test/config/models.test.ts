@@ -137,6 +137,20 @@ describe('models', () => {
     expect(routing).toEqual({ name: 'g', kind: 'routing', provider: null, modelName: null, providerKey: null, wildcard: false, timeoutMs: null, streamTimeoutMs: null, cost: null });
   });
 
+  it('an ensemble model refuses direct-model fields; keys inside an entry must be plain strings', () => {
+    const result = load(BASE + yaml`
+      - display_name: panel
+        ensemble: { panel: [{ model: a }], judge: { model: a } }
+        timeout: 100
+        1: one
+    `.replace(/^/gm, '  ').replace(/^ {2}$/gm, ''));
+    expect(issueLines(result)).toEqual([
+      '12:5 warning models[1] ("panel"): field `ensemble` is ignored by the local proxy (it makes an ensemble model, which the local proxy does not serve; requests for it answer 400)',
+      '13:5 error models[1] ("panel"): `timeout` is not accepted on an ensemble model',
+      '14:5 error models[1] ("panel"): keys must be plain strings',
+    ]);
+  });
+
   it('AISIX-only model fields load with one warning each', () => {
     const result = load(BASE + yaml`
         retries: 3

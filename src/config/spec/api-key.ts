@@ -12,7 +12,8 @@ export const API_KEY_FIELDS = {
   key_env: {
     type: 'string',
     minLength: 1,
-    pattern: { source: '^[A-Za-z_][A-Za-z0-9_]*$', hint: 'be an environment variable name (letters, digits and `_`)' },
+    pattern: { source: '^[A-Za-z_][A-Za-z0-9_]*$', hint: 'be the name of an environment variable (letters, digits and `_`), not the key itself' },
+    secret: true,
     description: 'Environment variable holding the plaintext caller key; SHA-256 hashed at load. Set this or `key_hash`.',
   },
   key_hash: {
