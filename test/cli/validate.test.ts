@@ -185,6 +185,12 @@ describe('aisix validate usage', () => {
     });
   });
 
+  it('colours the severity and OK only when colour is forced (or on a terminal)', () => {
+    const run = aisix(['validate', '-c', 'warnings.yaml'], { FORCE_COLOR: '1' });
+    expect(run.stdout).toBe('\u001b[32mOK\u001b[39m: warnings.yaml: 1 model, 0 api keys, 0 guardrails, 1 provider key\n');
+    expect(run.stderr.split('\n')[0]).toBe(`warnings.yaml:5:14: \u001b[33mwarning\u001b[39m: provider_keys[0] ("up"): ${WARNING}`);
+  });
+
   it('an empty file is reported at 1:1', () => {
     writeFileSync(join(dir, 'empty.yaml'), '');
     expect(aisix(['validate', '-c', 'empty.yaml'])).toEqual({ stdout: '', stderr: 'empty.yaml:1:1: error: file is empty\nempty.yaml: 1 error, 0 warnings\n', code: 1 });
