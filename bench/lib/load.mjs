@@ -83,6 +83,7 @@ export function combineRuns(runs) {
     // other processes (not the bench's) used meanwhile: a noise gauge for a shared machine
     proxyCpuUs: perRequest('proxyCpuMs'),
     mockCpuUs: perRequest('mockCpuMs'),
+    generatorCpuPct: runs.every((r) => typeof r.generatorCpuMs === 'number') ? (100 * sum('generatorCpuMs')) / sum('wallMs') : null,
     otherCpuPct: runs.every((r) => typeof r.otherCpuMs === 'number') ? (100 * sum('otherCpuMs')) / (sum('wallMs') * (runs[0].ncpu ?? 1)) : null,
   };
 }

@@ -48,7 +48,7 @@ export function writeReport(path, r, { opts, layout, targetsOrder, bodies, loadC
     push(`- Cores: not pinned (${m.nproc} CPU${m.nproc > 1 ? 's' : ''}, taskset ${layout.generator === null ? 'unavailable or one CPU' : ''}): generator and servers shared every core.`);
   }
   push(`- Upstream: \`aisix mock\` (model \`mock-echo\`), one process shared by every target. Request: \`POST /v1/responses\` with \`${bodies.json}\` (JSON) or \`${bodies.stream}\` (SSE, 10 events, ~5 KB).`);
-  push(`- Load: autocannon, no pipelining; every target warmed for ${opts.warmup} s per mode at ${loadConnections} connections first; then each scenario runs every target ${opts.rounds} × ${opts.duration} s, interleaved (order reversed every other round) so drift hits all alike; req/s over the pooled time (each run's req/s shown too), p50/p99 over every 2xx response's own time. Sequential probe: ${opts.sequential} keep-alive requests per target and mode on one connection (4 interleaved rounds after 50 warm-ups), timed by an undici client from request sent to last byte, and to first body byte (TTFB).`);
+  push(`- Load: autocannon, no pipelining; every target warmed for ${opts.warmup} s per mode at ${loadConnections} connections first; then each scenario runs every target ${opts.rounds} × ${opts.duration} s, interleaved (order reversed every other round) so drift hits all alike; req/s over the pooled time (each run's req/s shown too), p50/p99 over every 2xx response's own time. Sequential probe: ${opts.sequential} keep-alive requests per target and mode on one connection (10 interleaved rounds after 50 warm-ups), timed by an undici client from request sent to last byte, and to first body byte (TTFB).`);
   push('- aisix: `node bin/aisix.js serve --no-tui -c FILE --port 0` with one provider key onto the mock, one alias (`bench` → `mock-echo`) and caller-key auth; variants with a keyword guardrail (`hook_point: both`, a pattern that never matches) in block mode and in monitor mode. The line reporter writes one line per request to a file (stdout redirected).');
   if (m.peer?.ok) {
     push(`- Peer: Portkey \`@portkey-ai/gateway\` ${m.peer.version} (with @hono/node-server ${m.peer.hono}) from npm into bench/.work, \`--headless --port=N\`, upstream by \`x-portkey-provider: openai\` + \`x-portkey-custom-host\`. **Patched in bench/.work only** (bench/lib/peer.mjs): ${m.peer.patches.map((p) => `${p.name} — ${p.note}`).join('; ')}. Without the first patch every streamed call fails with \`TypeError: immutable\` (Portkey issues #1389/#1550).`);
@@ -80,7 +80,7 @@ export function writeReport(path, r, { opts, layout, targetsOrder, bodies, loadC
   push('The block-mode guardrail holds a stream back until it is complete (DESIGN.md §3), so its TTFB is the whole stream by design; the live-stream TTFB target applies to the no-guardrail and monitor-mode rows.', '');
 
   push('## Throughput under load', '');
-  push('`proxy CPU µs/req` and `mock CPU µs/req` are CPU time (user + system, from /proc/PID/stat) per request during the runs: less sensitive to a busy machine than req/s, and the proxy and the mock share one core, so req/s ≈ 1 / (proxy + mock CPU per request) when that core is the bottleneck. `other procs % CPU` is the share of the whole machine used by processes that are not the bench\'s during those runs (a noise gauge: on a shared machine, other work competes for both cores).', '');
+  push('`proxy CPU µs/req` and `mock CPU µs/req` are CPU time (user + system, from /proc/PID/stat) per request during the runs: less sensitive to a busy machine than req/s, and the proxy and the mock share one core, so req/s ≈ 1 / (proxy + mock CPU per request) when that core is the bottleneck. `generator % of its core` shows whether autocannon itself was the limit (near 100%: the row is bounded by the generator, as the direct rows may be). `other procs % CPU` is the share of the whole machine used by processes that are not the bench\'s during those runs (a noise gauge: on a shared machine, other work competes for both cores).', '');
   for (const mode of ['json', 'stream']) {
     for (const c of opts.connections) {
       const floor = r.load.floor?.[mode]?.[c];
@@ -93,12 +93,12 @@ export function writeReport(path, r, { opts, layout, targetsOrder, bodies, loadC
             label(name), int(x.rps), (x.rpsEach ?? []).map(int).join(', '), ms(x.p50), ms(x.p99),
             String(x.non2xx + x.errors + x.timeouts),
             floor ? pct(x.rps / floor.rps) : '–', peer ? times(x.rps / peer.rps) : '–',
-            x.proxyCpuUs === null ? '—' : ms(x.proxyCpuUs, 0), ms(x.mockCpuUs, 0), ms(x.otherCpuPct, 0),
+            x.proxyCpuUs === null ? '—' : ms(x.proxyCpuUs, 0), ms(x.mockCpuUs, 0), ms(x.generatorCpuPct, 0), ms(x.otherCpuPct, 0),
           ];
         });
       if (rows.length === 0) continue;
       push(`### ${mode === 'json' ? 'JSON' : 'Streaming'}, ${c} connection${c > 1 ? 's' : ''}`, '');
-      push(table(['target', 'req/s', 'each run', 'p50 ms', 'p99 ms', 'non-2xx + errors', '÷ floor', '÷ peer', 'proxy CPU µs/req', 'mock CPU µs/req', 'other procs % CPU'], rows));
+      push(table(['target', 'req/s', 'each run', 'p50 ms', 'p99 ms', 'non-2xx + errors', '÷ floor', '÷ peer', 'proxy CPU µs/req', 'mock CPU µs/req', 'generator % of its core', 'other procs % CPU'], rows));
       push('');
     }
   }
