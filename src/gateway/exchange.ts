@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ModelEndpoint } from './endpoints.js';
 import { GatewayError } from './errors.js';
-import { forward, timeoutError, upstreamStatusError } from './forward.js';
+import { forward, redactKey, timeoutError, upstreamStatusError } from './forward.js';
 import type { RequestRecord } from './record.js';
 import { readAll, type RelayContext } from './relay-context.js';
 import { relayHeldStream } from './relay-held-stream.js';
@@ -55,7 +55,7 @@ export async function exchange(o: ExchangeOptions): Promise<void> {
     record.upstreamMs = Math.round((performance.now() - sentAt) * 100) / 100;
     const upstreamId = up.headers['x-request-id'];
     if (typeof upstreamId === 'string') record.upstreamRequestId = upstreamId;
-    if (up.statusCode >= 400) throw upstreamStatusError(up.statusCode, up.headers, await readAll(up.body));
+    if (up.statusCode >= 400) throw upstreamStatusError(up.statusCode, up.headers, redactKey(await readAll(up.body), o.upstream.key.apiKey));
     const relay: RelayContext = {
       res, record, endpoint: o.endpoint, guardrails: o.snapshot.guardrails, up, injectedUsage: o.injectedUsage,
       previews: o.previews, idleTimeoutMs: o.idleTimeoutMs, abortUpstream: () => abort.abort(),

@@ -80,6 +80,16 @@ function opt(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/**
+ * An upstream error body with the provider key cut out: some OpenAI-compatible servers quote the
+ * credential they were sent ("Incorrect API key provided: sk-…"), and the error reaches the caller,
+ * the event and the log. Keys shorter than 8 characters are left alone (too likely in plain text).
+ */
+export function redactKey(body: Buffer, key: string): Buffer {
+  if (key.length < 8 || !body.includes(key)) return body;
+  return Buffer.from(body.toString('utf8').replaceAll(key, '[REDACTED]'));
+}
+
 /** The error for an upstream non-2xx reply whose body was read in full. */
 export function upstreamStatusError(status: number, headers: Dispatcher.ResponseData['headers'], body: Buffer): GatewayError {
   const text = body.toString('utf8');
