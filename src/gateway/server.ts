@@ -49,7 +49,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   let snapshot = buildSnapshot(options.config, null);
   let inFlight = 0;
   const affinity = new ResponseAffinity();
-  const server = createServer({ requestTimeout: options.config.proxy.requestTimeoutMs, noDelay: true }, (req, res) => {
+  const server = createServer({ requestTimeout: options.config.proxy.requestTimeoutMs, connectionsCheckingInterval: checkingInterval(options.config.proxy.requestTimeoutMs), noDelay: true }, (req, res) => {
     inFlight++;
     const record = startRecord(req, res);
     res.once('close', () => {
@@ -134,4 +134,9 @@ function routeName(path: string): string {
     return `/v1/responses/{id}${tail}`;
   }
   return path;
+}
+
+/** How often node checks request_timeout_ms (its default, 30 s, made short limits fire up to 30 s late). */
+function checkingInterval(requestTimeoutMs: number): number {
+  return requestTimeoutMs > 0 ? Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))) : 30_000;
 }
