@@ -1,12 +1,13 @@
 // DESIGN.md §3/§4 through real sockets: every row of the error table (status, exact envelope,
 // headers, what the upstream received) and the matching request.finished, plus the check order,
 // request ids, header forwarding rules and /healthz.
+import { request } from 'node:http';
 import { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderKey } from '../../src/config/types.js';
 import { expectErrorResponse } from '../helpers/envelope.js';
 import { finishedFor, onlyFinishedFor, requestIdOf } from '../helpers/finished.js';
-import { closedPort, jsonOf, postResponses, rawRequest, startFixedUpstream } from '../helpers/http.js';
+import { closedPort, jsonOf, postResponses, rawRequest, startFixedUpstream, type RawResponse } from '../helpers/http.js';
 import { apiKey, CALLER_KEY, defaultModels, model, startStack, UPSTREAM_KEY, type Stack } from '../helpers/stack.js';
 
 const LIMIT = 2048;
@@ -563,6 +564,43 @@ describe('request path', () => {
     await new Promise((r) => setTimeout(r, 50));
     for (const id of ids) expect(stack.events.filter((e) => e.id === id)).toHaveLength(1);
     expect(responses.map((r) => r.status).slice(0, 8)).toEqual([200, 200, 401, 404, 502, 200, 400, 429]);
+  });
+
+  describe('a client that does not send its whole request within request_timeout_ms', () => {
+    /** Sends the headers and part of the declared body, then waits for the server's answer. */
+    async function slowLoris(own: Stack, id: string): Promise<{ res: RawResponse; elapsed: number }> {
+      const started = Date.now();
+      return new Promise((resolve, reject) => {
+        const req = request(`${own.url}/v1/responses`, {
+          method: 'POST', agent: false,
+          headers: { ...bearer(CALLER_KEY), 'content-type': 'application/json', 'content-length': '100', 'x-aisix-request-id': id },
+        }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({
+            res: { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') },
+            elapsed: Date.now() - started,
+          }));
+        });
+        req.on('error', reject);
+        req.write('{"model":"gpt","input":');
+      });
+    }
+
+    it('is answered 408 with the envelope soon after the limit (not at node\'s 30 s check interval), in one request.finished', async () => {
+      const own = await startStack({ proxy: { requestTimeoutMs: 300 } });
+      try {
+        const { res, elapsed } = await slowLoris(own, 'slow-loris-1');
+        expect(elapsed).toBeGreaterThanOrEqual(290);
+        expect(elapsed).toBeLessThan(1_500);
+        expect(res.headers['x-aisix-request-id']).toBe('slow-loris-1');
+        await expectErrorResponse(
+          own, res, 408, { message: expect.stringContaining('300 ms'), type: 'invalid_request_error', code: 'request_timeout' }, 'bad_request',
+        );
+      } finally {
+        await own.close();
+      }
+    });
   });
 
   it('serves without auth when no api_keys are configured', async () => {
