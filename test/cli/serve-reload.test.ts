@@ -69,7 +69,7 @@ describe('live config reload', () => {
   it('rejects a broken file whole, keeps serving the last good config, and names the line', async () => {
     save(`${config(['new'])}guardrails:\n  - { name: g, kind: keyword, patterns: [{ kind: regex, value: "(" }] }\n`);
     await until(() => events('config.rejected').length === 1);
-    const rejected = events('config.rejected')[0] as { errors: { line: number; scope: string; message: string }[] };
+    const rejected = events('config.rejected')[0] as unknown as { errors: { line: number; scope: string; message: string }[] };
     expect(rejected.errors.length).toBeGreaterThan(0);
     expect(rejected.errors[0]).toMatchObject({ line: 10, scope: 'guardrails[0] ("g")' });
     expect(rejected.errors[0]?.message).toContain('not a valid regular expression');
