@@ -60,7 +60,9 @@ export async function exchange(o: ExchangeOptions): Promise<void> {
       res, record, endpoint: o.endpoint, guardrails: o.snapshot.guardrails, up, injectedUsage: o.injectedUsage,
       previews: o.previews, idleTimeoutMs: o.idleTimeoutMs, abortUpstream: () => abort.abort(),
     };
-    if (!record.stream) await relayJson(relay);
+    // a stream request answered with plain JSON (some compatible servers ignore `stream`) is relayed as JSON
+    const sse = String(up.headers['content-type'] ?? '').includes('text/event-stream');
+    if (!record.stream || !sse) await relayJson(relay);
     else if (o.snapshot.guardrails.outputPolicy === 'hold') await relayHeldStream(relay);
     else await relayLiveStream(relay);
   } catch (err) {

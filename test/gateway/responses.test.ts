@@ -69,3 +69,30 @@ describe('POST /v1/responses through the proxy', () => {
     expect((stack.mock.requests()[0]?.json as { model: string }).model).toBe('mock-echo');
   });
 });
+
+describe('a stream request answered with plain JSON', () => {
+  it('is relayed as the JSON it is, with its usage, not as a broken stream', async () => {
+    const { createServer } = await import('node:http');
+    const reply = JSON.stringify({ id: 'resp_json1', object: 'response', status: 'completed', output: [], usage: { input_tokens: 2, output_tokens: 3, total_tokens: 5 } });
+    const upstream = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(reply));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+    const port = (upstream.address() as { port: number }).port;
+    const { startStack: start, model: m } = await import('../helpers/stack.js');
+    const local = await start({
+      models: [m('plain', 'x', { providerKey: 'plain' })],
+      providerKeys: () => [{ name: 'plain', provider: 'openai', apiKey: 'k', apiBase: `http://127.0.0.1:${port}/v1`, adapter: null, forwardClientHeaders: [] }],
+    });
+    try {
+      const res = await fetch(`${local.url}/v1/responses`, {
+        method: 'POST', headers: { authorization: `Bearer ${CALLER_KEY}` }, body: JSON.stringify({ model: 'plain', input: 'x', stream: true }),
+      });
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(await res.text()).toBe(reply);
+      const [event] = await local.waitForEvents(1);
+      expect(event).toMatchObject({ status: 200, outcome: 'ok', stream: true, response_id: 'resp_json1', usage: { input_tokens: 2, output_tokens: 3 } });
+    } finally {
+      await local.close();
+      upstream.close();
+    }
+  });
+});
