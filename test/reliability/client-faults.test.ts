@@ -1,6 +1,7 @@
 // Reliability, client faults (issue 7): 200 SDK clients stream through the proxy child at once and
-// each walks away at a seeded random point — before the headers, after k events, or after a random
-// delay — from a slow stream, a stalled stream, a hung upstream or the mock's slow model. Within a
+// each walks away at a seeded random point — a random delay after it starts, a random delay after
+// the upstream got its request, or after k events — from a slow stream, a stalled stream, a hung
+// upstream or the mock's slow model. Within a
 // second of the last abort, no upstream connection is still busy with one of their requests (each
 // was closed, or finished and went back to the pool), and every request has exactly one
 // request.finished with status 499 and outcome `aborted` (a client that left before its request
@@ -58,37 +59,49 @@ function prng(seed: number): () => number {
 
 type Alias = 'slow' | 'stall' | 'hang' | 'mock-slow';
 
-interface Plan {
-  id: string;
-  alias: Alias;
-  /** abort after this many stream events (null: by time) */
-  afterEvents: number | null;
-  /** abort after this many ms (null: by events) */
-  afterMs: number | null;
-}
+/**
+ * Where a client leaves: `early` — a random delay after it starts, maybe before its request is even
+ * sent; `upstream` — a random delay after the upstream received its request (before or after the
+ * response headers); `events` — after reading k stream events.
+ */
+type Plan =
+  | { id: string; alias: Alias; mode: 'early'; ms: number }
+  | { id: string; alias: Alias; mode: 'upstream'; ms: number }
+  | { id: string; alias: Alias; mode: 'events'; events: number };
 
 /** Random abort points that always fall before the stream's own end. */
 function plans(count: number, random: () => number): Plan[] {
   const aliases: Alias[] = ['slow', 'stall', 'hang', 'mock-slow'];
-  // events each stream is sure to send before its end (or its silence); time before its end
-  const maxEvents: Record<Alias, number> = { slow: 15, stall: 3, hang: 0, 'mock-slow': 6 };
-  const maxMs: Record<Alias, number> = { slow: 700, stall: 800, hang: 800, 'mock-slow': 900 };
-  return Array.from({ length: count }, (_, i) => {
+  // events each stream is sure to send before its end (or its silence); ms after arrival well before its end
+  const maxEvents: Record<Alias, number> = { slow: 25, stall: 3, hang: 0, 'mock-slow': 6 };
+  const maxMs: Record<Alias, number> = { slow: 500, stall: 800, hang: 800, 'mock-slow': 400 };
+  return Array.from({ length: count }, (_, i): Plan => {
     const alias = aliases[i % aliases.length] as Alias;
-    const byEvents = maxEvents[alias] > 0 && random() < 0.5;
-    return {
-      id: rid(`abort-${alias}`),
-      alias,
-      afterEvents: byEvents ? 1 + Math.floor(random() * maxEvents[alias]) : null,
-      afterMs: byEvents ? null : Math.floor(random() * maxMs[alias]),
-    };
+    const id = rid(`abort-${alias}`);
+    const pick = random();
+    if (pick < 0.15) return { id, alias, mode: 'early', ms: Math.floor(random() * 150) };
+    if (pick < 0.6 && maxEvents[alias] > 0) return { id, alias, mode: 'events', events: 1 + Math.floor(random() * maxEvents[alias]) };
+    return { id, alias, mode: 'upstream', ms: Math.floor(random() * maxMs[alias]) };
   });
 }
 
-/** Runs one client to its abort point; resolves with how many events it read. */
-async function runClient(url: string, plan: Plan): Promise<number> {
+function upstreamSaw(id: string): boolean {
+  return faults.sawRequest(id) || mock.requests().some((r) => r.headers['x-aisix-request-id'] === id);
+}
+
+/** Aborts `controller` `ms` after the upstream received request `id` (gives up after 10 s). */
+async function abortAfterArrival(controller: AbortController, id: string, ms: number): Promise<void> {
+  const arrived = await eventually(() => upstreamSaw(id) || controller.signal.aborted, 10_000);
+  if (!arrived) throw new Error(`${id} never reached the upstream`);
+  await new Promise((r) => setTimeout(r, ms));
+  controller.abort();
+}
+
+/** Runs one client to its abort point; fails if its stream ended before it left. */
+async function runClient(url: string, plan: Plan): Promise<void> {
   const controller = new AbortController();
-  const timer = plan.afterMs === null ? null : setTimeout(() => controller.abort(), plan.afterMs);
+  const timer = plan.mode === 'early' ? setTimeout(() => controller.abort(), plan.ms) : null;
+  const watcher = plan.mode === 'upstream' ? abortAfterArrival(controller, plan.id, plan.ms) : null;
   let events = 0;
   try {
     const stream = await sdk(url).responses.create(
@@ -98,7 +111,7 @@ async function runClient(url: string, plan: Plan): Promise<number> {
     for await (const event of stream) {
       void event;
       events += 1;
-      if (plan.afterEvents !== null && events >= plan.afterEvents) {
+      if (plan.mode === 'events' && events >= plan.events) {
         controller.abort();
         break;
       }
@@ -109,7 +122,7 @@ async function runClient(url: string, plan: Plan): Promise<number> {
   } finally {
     if (timer !== null) clearTimeout(timer);
   }
-  return events;
+  await watcher;
 }
 
 describe('clients that abort streams', () => {
@@ -127,16 +140,17 @@ describe('clients that abort streams', () => {
     // since undici opens an idle replacement for each aborted socket (nodejs/undici#5845), reused later
     expect(await eventually(() => mock.openConnections() <= mockBefore + CLIENTS / 4, 1_000)).toBe(true);
 
-    // the faults really were under way: the upstream saw most of these requests
-    const upstreamSaw = ['/slow-stream/', '/stall/', '/hang/'].reduce((n, p) => n + faults.requestsSeen(p), 0);
-    expect(upstreamSaw).toBeGreaterThan((CLIENTS * 3) / 4 / 2);
+    // the faults really were under way: every client that did not leave early reached the upstream
+    const late = all.filter((p) => p.mode !== 'early');
+    expect(late.filter((p) => !upstreamSaw(p.id)).map((p) => p.id)).toEqual([]);
+    expect(late.length).toBeGreaterThan(CLIENTS * 0.7);
 
     // a client that left before its request was sent is no request: no event. Every other one has one.
     const started = (id: string): boolean => proxy.lines.some((l) => l.event === 'request.started' && l.id === id);
     await proxy.waitFor(() => all.every((p) => !started(p.id) || proxy.finishedFor(p.id).length > 0), 'an event for every started request', 5_000);
     await new Promise((r) => setTimeout(r, 100));
     const reached = all.filter((p) => started(p.id));
-    expect(reached.length).toBeGreaterThan(CLIENTS * 0.75);
+    expect(reached.length).toBeGreaterThanOrEqual(late.length);
     for (const plan of all) {
       const events = proxy.finishedFor(plan.id);
       if (!started(plan.id)) {
@@ -159,7 +173,7 @@ describe('clients that abort streams', () => {
       for await (const event of stream) last = event.type;
       expect(last).toBe('response.completed');
     }));
-    for (const id of ids) expect(await proxy.eventFor(id)).toMatchObject({ status: 200, outcome: 'ok', usage: { output_tokens: 20 } });
+    for (const id of ids) expect(await proxy.eventFor(id)).toMatchObject({ status: 200, outcome: 'ok', usage: { output_tokens: 30 } });
     expect(await eventually(() => faults.busyConnections() === 0, 1_000)).toBe(true);
   });
 

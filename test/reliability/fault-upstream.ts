@@ -5,7 +5,7 @@
 //   /rst/…          two SSE frames, then a TCP reset
 //   /hang/…         never answers, not even headers
 //   /stall/…        SSE headers and three frames, then silence with the socket open
-//   /slow-stream/…  100 ms before headers, 20 deltas 50 ms apart, then response.completed
+//   /slow-stream/…  100 ms before headers, 30 deltas 50 ms apart, then response.completed
 //   /echo-auth/…, /echo-auth-500/…   401 or 500 whose message quotes the Authorization header
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -17,11 +17,13 @@ export interface FaultUpstream {
   busyConnections(): number;
   /** requests received on routes starting with `prefix` (e.g. "/hang/") */
   requestsSeen(prefix: string): number;
+  /** true once a request with this x-aisix-request-id arrived */
+  sawRequest(id: string): boolean;
   close(): Promise<void>;
 }
 
 const SSE_HEAD = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
-const USAGE = { input_tokens: 3, output_tokens: 20, total_tokens: 23, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } };
+const USAGE = { input_tokens: 3, output_tokens: 30, total_tokens: 33, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } };
 
 function frame(type: string, sequence: number, extra: Record<string, unknown> = {}): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, ...extra })}\n\n`;
@@ -59,7 +61,7 @@ function answer(req: IncomingMessage, res: ServerResponse, path: string): void {
     return;
   }
   if (path.startsWith('/slow-stream/')) {
-    const timer = setTimeout(() => slowStream(res, 20, 50), 100);
+    const timer = setTimeout(() => slowStream(res, 30, 50), 100);
     res.once('close', () => clearTimeout(timer));
     return;
   }
@@ -78,10 +80,13 @@ export async function startFaultUpstream(): Promise<FaultUpstream> {
   const open = new Set<Socket>();
   const busy = new Set<Socket>();
   const seen: string[] = [];
+  const ids = new Set<string>();
   const server: Server = createServer((req, res) => {
     const socket = req.socket;
     const path = req.url ?? '';
     seen.push(path);
+    const id = req.headers['x-aisix-request-id'];
+    if (typeof id === 'string') ids.add(id);
     busy.add(socket);
     const done = (): void => void busy.delete(socket);
     res.once('finish', done);
@@ -103,6 +108,7 @@ export async function startFaultUpstream(): Promise<FaultUpstream> {
     openConnections: () => open.size,
     busyConnections: () => busy.size,
     requestsSeen: (prefix) => seen.filter((p) => p.startsWith(prefix)).length,
+    sawRequest: (id) => ids.has(id),
     close: () =>
       new Promise((resolve) => {
         for (const socket of open) socket.destroy();
