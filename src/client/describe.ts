@@ -1,7 +1,7 @@
 // Human-readable lines for a Responses call: the error (HTTP envelope or in-stream) and the
 // summary (status, request id, upstream model, usage, latency, TTFT). Pure text, no colours and
 // no writing, so `aisix test-request` prints them and tests can compare them.
-import { field, str } from './json-fields.js';
+import { field, str } from '../wire/json-fields.js';
 import { functionCalls } from './output-text.js';
 import type { ApiError, ResponsesResult, Usage } from './types.js';
 

@@ -6,7 +6,8 @@ import type { Usage } from '../events/types.js';
 import type { WireFormat } from '../guardrails/index.js';
 import type { ResolvedModel } from './resolve-model.js';
 import { createChatTap, createResponsesTap, type StreamTap } from './stream-tap.js';
-import { chatUsage, field, responsesUsage } from './usage.js';
+import { field } from '../wire/json-fields.js';
+import { chatUsage, responsesUsage } from '../wire/usage.js';
 
 export interface ModelEndpoint {
   readonly route: '/v1/responses' | '/v1/chat/completions';

@@ -2,7 +2,7 @@
 // guardrails if any, then send the upstream's bytes as received (or the masked copy, or a 422).
 import { GatewayError } from './errors.js';
 import { PREVIEW_BYTES, readAll, successHeaders, type RelayContext } from './relay-context.js';
-import { field } from './usage.js';
+import { field } from '../wire/json-fields.js';
 import { responseText } from '../guardrails/index.js';
 
 function parse(buf: Buffer): unknown {

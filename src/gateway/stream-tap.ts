@@ -4,7 +4,8 @@
 // carry those facts, never for every delta.
 import type { SseFrame } from '../sse/frame-parser.js';
 import type { Usage } from '../events/types.js';
-import { chatUsage, field, responsesUsage } from './usage.js';
+import { field, parseJson as parse, str } from '../wire/json-fields.js';
+import { chatUsage, responsesUsage } from '../wire/usage.js';
 
 export interface StreamTap {
   onFrame(frame: SseFrame): void;
@@ -22,18 +23,6 @@ export interface StreamTap {
 
 const SEQ = '"sequence_number":';
 const RESPONSES_TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
-
-function parse(data: string): unknown {
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-}
-
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
 
 /** Tap for `/v1/responses` streams. `onFirstDelta` fires once, on the first `*.delta` frame. */
 export function createResponsesTap(onFirstDelta: () => void): StreamTap {

@@ -1,5 +1,5 @@
 // Safe reads from parsed JSON of unknown shape: a field of an object, a string, a number.
-// The client never trusts the server's JSON to have the documented shape.
+// Shared by the gateway and the client, which never trust a JSON body to have the documented shape.
 
 export function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
