@@ -1,47 +1,12 @@
 // Import rules for the config side: src/config/** imports nothing from the gateway, the
 // reporters or the CLI, nor React, Ink or undici; and `aisix validate` (src/cli/validate.ts and
 // everything it statically loads) never reaches the gateway or the UI, so it stays fast and offline.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder, importsOf, packageOf, resolveSource, ROOT, SRC, type Import } from './helpers/imports.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SRC = join(ROOT, 'src');
-const IMPORT = /(?:^|[\n;])\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/g;
-const DYNAMIC_IMPORT = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 const FORBIDDEN_PACKAGES = ['react', 'ink', 'undici'];
 const FORBIDDEN_FOLDERS = ['gateway', 'reporters', 'cli'].map((folder) => join(SRC, folder) + '/');
-
-interface Import {
-  specifier: string;
-  typeOnly: boolean;
-}
-
-function importsOf(file: string): Import[] {
-  const text = readFileSync(file, 'utf8');
-  const found: Import[] = [];
-  for (const m of text.matchAll(IMPORT)) found.push({ specifier: m[2] ?? '', typeOnly: m[1] !== undefined });
-  for (const m of text.matchAll(DYNAMIC_IMPORT)) found.push({ specifier: m[1] ?? '', typeOnly: false });
-  return found;
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : /\.tsx?$/.test(name) ? [path] : [];
-  });
-}
-
-/** A relative specifier as the .ts file it names (`./x.js` → `./x.ts` or `./x.tsx`). */
-function resolveSource(from: string, specifier: string): string {
-  const base = resolve(dirname(from), specifier).replace(/\.js$/, '');
-  return existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.tsx`;
-}
-
-function packageOf(specifier: string): string {
-  return specifier.split('/')[0] ?? specifier;
-}
 
 function violations(file: string, imports: Import[], forbiddenFolders: string[]): string[] {
   const out: string[] = [];
