@@ -167,6 +167,7 @@ describe('2,000 mixed requests at 50 concurrent', () => {
     for (const hits of monitored) expect(hits).toEqual([{ name: 'watch-internal', stage: 'output', action: 'monitor', rule: MONITORED }]);
     expect(proxy.badLines).toEqual([]);
     expect(proxy.lines.filter((l) => l.event === 'warning')).toEqual([]);
+    expectNoSecrets(proxy.lines.map((l) => JSON.stringify(l)).join('\n'), 'stdout');
   });
 
   it('every upstream-bound request reached the mock exactly once, and no other did', () => {
