@@ -80,10 +80,10 @@ describe.skipIf(!tmuxReady)(title, () => {
       /requests 4\s+errors 1\s+blocked 1/.test(t),
     );
     if (process.env.AISIX_TUI_CAPTURE) writeFileSync(process.env.AISIX_TUI_CAPTURE, table);
-    expect(table).toMatch(/\d\d:\d\d:\d\d 200 demo-caller\s+demo → mock-echo\s+~/);
-    expect(table).toMatch(/\d\d:\d\d:\d\d 200 demo-caller\s+demo → mock-echo\s+\d+→\d+/);
-    expect(table).toMatch(/\d\d:\d\d:\d\d 5\d\d demo-caller\s+demo-error → mock-error-500/);
-    expect(table).toMatch(/422 demo-caller\s+demo → mock-echo.*BLOCKED input no-codenames/);
+    expect(table).toMatch(/\d\d:\d\d:\d\d 200 demo-caller\s+demo -> mock-echo\s+~/);
+    expect(table).toMatch(/\d\d:\d\d:\d\d 200 demo-caller\s+demo -> mock-echo\s+\d+->\d+/);
+    expect(table).toMatch(/\d\d:\d\d:\d\d 5\d\d demo-caller\s+demo-error -> mock-error-500/);
+    expect(table).toMatch(/422 demo-caller\s+demo -> mock-echo.*BLOCKED input no-codenames/);
 
     // the blocked filter, then the detail of the block
     tmux('send-keys', '-t', SESSION, 'f');
@@ -94,7 +94,7 @@ describe.skipIf(!tmuxReady)(title, () => {
     const detail = await waitForScreen('the detail view', (t) => t.includes('no-codenames  input  block'));
     expect(detail).toMatch(/request {3}\S+/);
     tmux('send-keys', '-t', SESSION, 'Escape');
-    await waitForScreen('the table again', (t) => t.includes('alias → model'));
+    await waitForScreen('the table again', (t) => t.includes('alias -> model'));
 
     tmux('send-keys', '-t', SESSION, 'q');
     const end = await waitForScreen('the process to exit', (t) => /EXIT=\d+/.test(t), 20_000);

@@ -40,7 +40,7 @@ export function App({ store, header, onQuit }: AppProps) {
   const selected = found >= 0 ? found : 0;
   const height = visibleRowCount(size.rows, snapshot.lastWarning !== null);
   const columns = useMemo(() => tableColumns(size.columns), [size.columns]);
-  useTicker(rows.some((r) => r.kind === 'in_flight'));
+  useTicker(rows.some((r) => r.kind === 'in_flight'), 200);
 
   const quit = (): void => {
     if (quitStarted.current) return;

@@ -6,7 +6,7 @@ const KEYS: [string, string][] = [
   ['PgUp PgDn', 'move a page; Home goes back to following the newest'],
   ['enter', 'details of the selected request'],
   ['esc', 'back to the list'],
-  ['f', 'filter: all → errors → blocked'],
+  ['f', 'filter: all -> errors -> blocked'],
   ['p', 'pause the list (requests keep counting in the totals)'],
   ['c', 'clear the list (totals are kept)'],
   ['?', 'this help'],

@@ -16,7 +16,7 @@ export function TotalsBar({ totals: t, width }: { totals: TotalsView; width: num
       <Text>{'  '}</Text>
       <Text color={t.blocked > 0 ? 'red' : undefined}>{`blocked ${t.blocked}`}</Text>
       {t.monitored > 0 ? <Text color="magenta">{`  ${short ? 'mon' : 'monitor hits'} ${t.monitored}`}</Text> : null}
-      <Text>{`  ${short ? 'tok' : 'tokens'} ${formatTokens(t.inputTokens)}→${formatTokens(t.outputTokens)}`}</Text>
+      <Text>{`  ${short ? 'tok' : 'tokens'} ${formatTokens(t.inputTokens)}->${formatTokens(t.outputTokens)}`}</Text>
       <Text>{`  ${short ? '' : 'cost '}${formatCost(t.costUsd)}`}</Text>
       <Text>{`  ${formatRate(t.perSecond)} req/s`}</Text>
     </Text>

@@ -31,7 +31,7 @@ const SPECS: Spec[] = [
   { key: 'time', title: 'time', align: 'left', steps: [[0, 8]] },
   { key: 'status', title: 'st', align: 'right', steps: [[0, 3]] },
   { key: 'caller', title: 'caller', align: 'left', steps: [[0, 0], [96, 10], [140, 14]] },
-  { key: 'route', title: 'alias → model', align: 'left', steps: [[0, 17], [96, 22], [140, 34]] },
+  { key: 'route', title: 'alias -> model', align: 'left', steps: [[0, 17], [96, 22], [140, 34]] },
   { key: 'stream', title: 'S', align: 'left', steps: [[0, 1]] },
   { key: 'tokens', title: 'tokens', align: 'right', steps: [[0, 9], [96, 11]] },
   { key: 'latency', title: 'latency', align: 'right', steps: [[0, 7]] },

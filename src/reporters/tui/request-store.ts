@@ -147,7 +147,7 @@ export class RequestStore {
     this.notifier.changed();
   }
 
-  /** all → errors → blocked → all. User actions notify at once. */
+  /** all -> errors -> blocked -> all. User actions notify at once. */
   cycleFilter(): void {
     this.setFilter(this.filter === 'all' ? 'errors' : this.filter === 'errors' ? 'blocked' : 'all');
   }

@@ -56,11 +56,11 @@ export function rowCells(row: Row, now: number): Cells {
   };
 }
 
-/** `alias → upstream model`, or the route when the request never resolved a model. */
+/** `alias -> upstream model`, or the route when the request never resolved a model. */
 export function routeText(row: Row): string {
   const f = row.finished;
   if (!f || !f.alias) return row.path;
-  return f.upstream_model && f.upstream_model !== f.alias ? `${f.alias} → ${f.upstream_model}` : f.alias;
+  return f.upstream_model && f.upstream_model !== f.alias ? `${f.alias} -> ${f.upstream_model}` : f.alias;
 }
 
 function statusTone(row: Row): Tone {

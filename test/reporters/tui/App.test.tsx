@@ -55,7 +55,7 @@ describe('request table', () => {
     expect(live).toContain('/v1/chat/completions');
     expect(live).toContain('1.5s');
     expect(live).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
-    expect(line(frame, 'monitor pii-watch')).toMatch(/200 .*demo → mock-echo\s+13→9\s+412ms/);
+    expect(line(frame, 'monitor pii-watch')).toMatch(/200 .*demo -> mock-echo\s+13->9\s+412ms/);
     expect(line(frame, 'aborted by client')).toContain('499');
     expect(line(frame, 'upstream_error')).toContain('502');
     expect(line(frame, 'invalid_api_key')).toMatch(/401 -\s+\/v1\/responses/);
@@ -63,7 +63,7 @@ describe('request table', () => {
     expect(line(frame, 'BLOCKED input no-codenames')).toContain('422');
     expect(line(frame, 'caller-ok')).toContain(`${TIME} 200`);
     // the streamed row carries the stream mark between the model and the tokens
-    expect(lines.filter((l) => /mock-echo\s+~\s+13→9/.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /mock-echo\s+~\s+13->9/.test(l))).toHaveLength(1);
     // newest first: the in-flight row is on top, the first finished request at the bottom
     const order = ['in flight', 'monitor pii-watch', 'aborted by client', 'upstream_error', 'BLOCKED input', 'caller-ok'];
     const at = order.map((o) => lines.findIndex((l) => l.includes(o)));
@@ -74,14 +74,14 @@ describe('request table', () => {
     const app = await withEveryOutcome({ columns: 160 });
     const frame = await app.frame();
     expect(line(frame, 'requests 8')).toContain('(+1 in flight)');
-    expect(line(frame, 'requests 8')).toMatch(/errors 3 {2}blocked 2 {2}monitor hits 1 {2}tokens 52→36 {2}cost \$0\.000492 {2}1\.6 req\/s/);
+    expect(line(frame, 'requests 8')).toMatch(/errors 3 {2}blocked 2 {2}monitor hits 1 {2}tokens 52->36 {2}cost \$0\.000492 {2}1\.6 req\/s/);
   });
 
   it('lays out 80 columns: no caller/ttft/cost, the BLOCKED mark still whole', async () => {
     const app = await withEveryOutcome({ columns: 80, rows: 24 });
     const frame = await app.frame();
     for (const l of frame.split('\n')) expect(l.length).toBeLessThanOrEqual(80);
-    const titles = line(frame, 'alias → model');
+    const titles = line(frame, 'alias -> model');
     expect(titles).not.toContain('caller');
     expect(titles).not.toContain('ttft');
     expect(titles).not.toContain('cost');
@@ -94,9 +94,9 @@ describe('request table', () => {
     const app = await withEveryOutcome({ columns: 160, rows: 24 });
     const frame = await app.frame();
     for (const l of frame.split('\n')) expect(l.length).toBeLessThanOrEqual(160);
-    expect(line(frame, 'alias → model')).toMatch(/time\s+st caller\s+alias → model\s+S\s+tokens\s+latency\s+ttft\s+cost note/);
-    expect(line(frame, 'caller-ok')).toMatch(/200 caller-ok\s+demo → mock-echo\s+13→9\s+412ms\s+\$0\.000123/);
-    expect(lines(frame).some((l) => /~\s+13→9\s+412ms\s+180ms\s+\$0\.000123/.test(l))).toBe(true);
+    expect(line(frame, 'alias -> model')).toMatch(/time\s+st caller\s+alias -> model\s+S\s+tokens\s+latency\s+ttft\s+cost note/);
+    expect(line(frame, 'caller-ok')).toMatch(/200 caller-ok\s+demo -> mock-echo\s+13->9\s+412ms\s+\$0\.000123/);
+    expect(lines(frame).some((l) => /~\s+13->9\s+412ms\s+180ms\s+\$0\.000123/.test(l))).toBe(true);
   });
 
   it('re-lays the table when the terminal is resized', async () => {
@@ -157,7 +157,7 @@ describe('keys', () => {
     expect(frame).toContain('upstream  up_req_1');
     expect(frame).toContain('response  resp_req_1');
     expect(frame).toContain(`time ${TIME}  caller local-dev  stream yes`);
-    expect(frame).toContain('demo → mock-echo  provider mock');
+    expect(frame).toContain('demo -> mock-echo  provider mock');
     expect(frame).toContain('latency 412ms  upstream 300ms  ttft 180ms');
     expect(frame).toContain('input 1200 (cached 1024)  output 340 (reasoning 64)  total 1540');
     expect(frame).toContain('pii-watch  output  monitor  rule email');
@@ -173,7 +173,7 @@ describe('keys', () => {
     expect(frame).toContain('The request was blocked by a guardrail.');
 
     frame = await app.press(ESC);
-    expect(frame).toContain('alias → model');
+    expect(frame).toContain('alias -> model');
     expect(frame).not.toContain('request   req_');
   });
 
@@ -187,7 +187,7 @@ describe('keys', () => {
     expect(frame).toContain('none reported by the upstream');
   });
 
-  it('cycles the filter all → errors → blocked → all with f', async () => {
+  it('cycles the filter all -> errors -> blocked -> all with f', async () => {
     const app = await withEveryOutcome();
     let frame = await app.press('f');
     expect(frame).toContain('filter: errors');
@@ -234,10 +234,10 @@ describe('keys', () => {
   it('shows help with ? and returns with Esc', async () => {
     const app = await renderApp();
     let frame = await app.press('?');
-    expect(frame).toContain('filter: all → errors → blocked');
+    expect(frame).toContain('filter: all -> errors -> blocked');
     expect(frame).toContain('BLOCKED input|output <name>');
     frame = await app.press(ESC);
-    expect(frame).toContain('alias → model');
+    expect(frame).toContain('alias -> model');
   });
 
   it('quits once with q: says "shutting down…" and calls onQuit', async () => {

@@ -23,7 +23,7 @@ describe('format', () => {
     expect(formatTokens(12_345)).toBe('12.3k');
     expect(formatTokens(20_000)).toBe('20k');
     expect(formatTokens(2_500_000)).toBe('2.5M');
-    expect(formatInOut(usage(13, 9))).toBe('13→9');
+    expect(formatInOut(usage(13, 9))).toBe('13->9');
     expect(formatInOut(null)).toBe('');
   });
 

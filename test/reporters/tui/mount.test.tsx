@@ -71,7 +71,7 @@ describe('mountTui', () => {
     expect(onQuit).toHaveBeenCalledTimes(1);
     const out = strip(stdout.output);
     expect(out).toContain('demo key sk-aisix-demo');
-    expect(out).toMatch(/200 dev\s+demo → mock-echo/);
+    expect(out).toMatch(/200 dev\s+demo -> mock-echo/);
     expect(out).toContain('BLOCKED input no-codenames');
     expect(out).toContain('requests 2');
     expect(bus.has('request.finished')).toBe(false);

@@ -102,7 +102,7 @@ describe('RequestStore', () => {
     expect(s.totals.requests).toBe(1500);
   });
 
-  it('filters all → errors → blocked → all', () => {
+  it('filters all -> errors -> blocked -> all', () => {
     const { store, settle } = setup();
     store.finished(finishedEvent('ok'));
     store.finished(upstream5xx('err'));

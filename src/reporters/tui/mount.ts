@@ -1,12 +1,17 @@
 // The TUI entry point `serve` imports dynamically (React and Ink load only here): builds the store,
 // subscribes it to the bus, renders <App> on the alternate screen and tears everything down once.
 // Ctrl+C arrives as input in raw mode, so Ink's own Ctrl+C exit is off and App handles it like q.
-import { render } from 'ink';
 import type { EventBus } from '../../events/bus.js';
-import { App } from './App.js';
 import { attachStore } from './attach.js';
 import { RequestStore } from './request-store.js';
 import type { TuiHeaderInfo } from './types.js';
+
+// React picks its build from NODE_ENV when first evaluated. Its development build (with React 19's
+// per-component performance marks) cut the proxy's throughput from thousands of requests per second
+// to ~50 under load, so choose production unless the user asked otherwise, then load React and Ink.
+// This needs a dynamic import: static imports (CommonJS React included) evaluate before this line.
+process.env.NODE_ENV ??= 'production';
+const { renderApp } = await import('./render-app.js');
 
 export type { TuiHeaderInfo } from './types.js';
 
@@ -40,12 +45,7 @@ export function mountTui(options: MountTuiOptions): MountedTui {
   const altScreen = stdout.isTTY === true;
   if (altScreen) stdout.write(ALT_SCREEN_ON);
 
-  const instance = render(<App store={store} header={options.header} onQuit={options.onQuit} />, {
-    stdout,
-    stdin,
-    exitOnCtrlC: false,
-    patchConsole: true,
-  });
+  const instance = renderApp({ store, header: options.header, onQuit: options.onQuit }, { stdin, stdout });
 
   let cleanedUp = false;
   const cleanup = (): void => {
