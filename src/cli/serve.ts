@@ -11,6 +11,7 @@ import { attachLogFile } from '../reporters/log-file.js';
 import { VERSION } from '../version.js';
 import { ExitCode } from './exit-codes.js';
 import type { ServeOptions } from './main.js';
+import type { mountTui } from '../reporters/tui/mount.js';
 import { loadServeConfig, type ServeConfig } from './serve-config.js';
 import { watchConfig } from './serve-reload.js';
 
@@ -29,6 +30,8 @@ export async function runServe(opts: ServeOptions): Promise<number> {
   }
   const bus = createEventBus();
   const tui = wantsTui(opts);
+  // load React/Ink before listening, so the UI is mounted before the first request can arrive
+  const tuiModule = tui ? await import('../reporters/tui/mount.js') : null;
   const detachReporter = tui ? () => undefined : opts.json ? attachJsonReporter(bus, process.stdout) : attachLineReporter(bus, { stdout: process.stdout, stderr: process.stderr });
   const logPath = opts.logFile ?? config.proxy.logFile;
   let log: { close(): Promise<void> } | null = null;
@@ -62,8 +65,8 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  if (tui) {
-    const ui = await mountUi({ bus, config, url, loaded, shutdown });
+  if (tuiModule !== null) {
+    const ui = mountUi(tuiModule.mountTui, { bus, config, url, loaded, shutdown });
     await Promise.race([ui.waitUntilExit(), signalled]);
     await shutdown();
     ui.unmount();
@@ -115,9 +118,10 @@ interface TuiRun {
   shutdown: () => Promise<void>;
 }
 
-async function mountUi({ bus, config, url, loaded, shutdown }: TuiRun): Promise<{ waitUntilExit(): Promise<void>; unmount(): void }> {
-  const { mountTui } = await import('../reporters/tui/mount.js');
-  return mountTui({
+type MountTui = typeof mountTui;
+
+function mountUi(mount: MountTui, { bus, config, url, loaded, shutdown }: TuiRun): ReturnType<MountTui> {
+  return mount({
     bus,
     header: {
       version: VERSION,
