@@ -2,7 +2,7 @@
 // thing the local proxy ignores), and our files desugared to AISIX's canonical form validate
 // against AISIX's published JSON Schemas.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -13,7 +13,8 @@ import { deriveResourceId } from '../../src/config/resource-id.js';
 import { issueLines, load, loaded } from './helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SCHEMAS = resolve(ROOT, '../shared/reference/aisix-schemas');
+// AISIX's published schemas (Apache-2.0, see NOTICE.md there), vendored so the check runs anywhere
+const SCHEMAS = join(ROOT, 'test/fixtures/aisix-schemas');
 const PRODUCTION = readFileSync(join(ROOT, 'test/fixtures/config/aisix-production.yaml'), 'utf8');
 const EXAMPLE = readFileSync(join(ROOT, 'aisix.example.yaml'), 'utf8');
 const ENV = { OPENAI_API_KEY: 'sk-openai', DEEPSEEK_API_KEY: 'sk-deepseek', LAKERA_API_KEY: 'lk', PROD_CALLER_KEY: 'caller', CALLER_API_KEY: 'dev' };
@@ -76,8 +77,10 @@ function desugar(doc: Doc): Record<'provider_key' | 'model' | 'api_key' | 'guard
   };
 }
 
-describe.skipIf(!existsSync(SCHEMAS))(`AISIX canonical schemas (${SCHEMAS})`, () => {
-  const ajv = new Ajv({ strict: false, allErrors: true });
+describe('AISIX canonical schemas', () => {
+  // schemars' numeric formats only annotate the width; the `type`/`minimum` keywords carry the rules
+  const widths = Object.fromEntries(['double', 'float', 'int32', 'uint8', 'uint16', 'uint32', 'uint64'].map((f) => [f, true] as const));
+  const ajv = new Ajv({ strict: false, allErrors: true, formats: widths });
   (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
   const validators = Object.fromEntries(
     ['provider_key', 'model', 'api_key', 'guardrail'].map((kind) => [kind, ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, `${kind}.schema.json`), 'utf8')))]),
@@ -101,7 +104,3 @@ describe.skipIf(!existsSync(SCHEMAS))(`AISIX canonical schemas (${SCHEMAS})`, ()
     expect(validators['model']?.(bad.model[0])).toBe(false);
   });
 });
-
-if (!existsSync(SCHEMAS)) {
-  it.skip(`AISIX schema checks skipped: ${SCHEMAS} is absent (the reference folder lives next to the repository)`, () => undefined);
-}
