@@ -11,6 +11,7 @@ import { relayHeldStream } from './relay-held-stream.js';
 import { relayJson } from './relay-json.js';
 import { relayLiveStream } from './relay-live-stream.js';
 import type { Snapshot } from './snapshot.js';
+import { UpstreamAbort } from './upstream-abort.js';
 import { upstreamHeaders, type Upstream } from './upstream.js';
 
 export interface ExchangeOptions {
@@ -32,7 +33,7 @@ export interface ExchangeOptions {
 
 export async function exchange(o: ExchangeOptions): Promise<void> {
   const { record, res } = o;
-  const abort = new AbortController();
+  const abort = new UpstreamAbort();
   res.once('close', () => {
     if (!res.writableFinished) abort.abort(); // the client left: stop the upstream at once
   });
@@ -47,7 +48,7 @@ export async function exchange(o: ExchangeOptions): Promise<void> {
       path: o.path,
       headers: upstreamHeaders({ upstream: o.upstream, requestId: record.id, client: o.req.headers, json: o.body !== null }),
       body: o.body,
-      signal: abort.signal,
+      signal: abort,
       headersTimeoutMs: 0,
       bodyTimeoutMs: record.stream ? o.idleTimeoutMs : 0,
     });
@@ -66,7 +67,7 @@ export async function exchange(o: ExchangeOptions): Promise<void> {
     else if (o.snapshot.guardrails.outputPolicy === 'hold') await relayHeldStream(relay);
     else await relayLiveStream(relay);
   } catch (err) {
-    throw abort.signal.reason instanceof GatewayError ? abort.signal.reason : err;
+    throw abort.reason instanceof GatewayError ? abort.reason : err;
   } finally {
     if (deadline !== null) clearTimeout(deadline);
   }

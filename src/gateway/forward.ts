@@ -4,6 +4,7 @@
 // the documented errors (4xx relayed with their envelope, 5xx → 502).
 import type { Dispatcher } from 'undici';
 import { GatewayError } from './errors.js';
+import type { UpstreamAbort } from './upstream-abort.js';
 import type { Upstream } from './upstream.js';
 
 export interface ForwardOptions {
@@ -12,7 +13,7 @@ export interface ForwardOptions {
   path: string;
   headers: Record<string, string>;
   body: string | null;
-  signal: AbortSignal;
+  signal: UpstreamAbort;
   /** time allowed until response headers (0 = none) */
   headersTimeoutMs: number;
   /** longest gap between body chunks (0 = none) */

@@ -13,8 +13,9 @@ export function relayLiveStream(ctx: RelayContext): Promise<void> {
   const monitor = ctx.guardrails.outputPolicy === 'monitor' ? ctx.guardrails.createStreamCollector(endpoint.format) : null;
   const reframe = ctx.injectedUsage;
   let pending = '';
-  /** the last few bytes the upstream sent: did it stop at a frame boundary, a line end, mid-line? */
-  let tail = '';
+  /** the last two chunks: did the upstream stop at a frame boundary, a line end, mid-line? */
+  let last: Buffer | null = null;
+  let previous: Buffer | null = null;
   const onFrame = (frame: SseFrame): void => {
     tap.onFrame(frame);
     monitor?.push(frame);
@@ -24,12 +25,16 @@ export function relayLiveStream(ctx: RelayContext): Promise<void> {
 
   record.status = up.statusCode;
   res.writeHead(up.statusCode, successHeaders(ctx, { 'cache-control': 'no-cache' }));
-  res.flushHeaders();
+  // headers normally leave with the first chunk (one write); flush them alone only if it is late
+  setImmediate(() => {
+    if (!res.headersSent && !res.destroyed) res.flushHeaders();
+  });
 
   return new Promise<void>((resolve) => {
     const body = up.body;
     const finish = (failure: string | null): void => {
       body.off('data', onData);
+      const tail = tailOf(previous, last);
       // a frame cut mid-line is not a frame: the tap must not count it (sequence, terminal event)
       if (!endsMidLine(tail)) parser.end();
       if (reframe && pending !== '') res.write(pending);
@@ -49,7 +54,8 @@ export function relayLiveStream(ctx: RelayContext): Promise<void> {
       resolve();
     };
     const onData = (chunk: Buffer): void => {
-      tail = chunk.length >= 4 ? chunk.toString('latin1', chunk.length - 4) : (tail + chunk.toString('latin1')).slice(-4);
+      previous = last;
+      last = chunk;
       if (!reframe && !res.write(chunk)) body.pause();
       parser.push(chunk);
       if (reframe && pending !== '') {
@@ -62,6 +68,13 @@ export function relayLiveStream(ctx: RelayContext): Promise<void> {
     body.once('end', () => finish(null));
     body.once('error', (err: unknown) => finish(transportErrorMessage(err, ctx.idleTimeoutMs)));
   });
+}
+
+/** The last (up to) four bytes the upstream sent, as latin1 text. */
+function tailOf(previous: Buffer | null, last: Buffer | null): string {
+  if (last === null) return '';
+  if (last.length >= 4 || previous === null) return last.toString('latin1', Math.max(0, last.length - 4));
+  return (previous.toString('latin1', Math.max(0, previous.length - 4)) + last.toString('latin1')).slice(-4);
 }
 
 function endsMidLine(tail: string): boolean {

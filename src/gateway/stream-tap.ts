@@ -22,22 +22,34 @@ export interface StreamTap {
 }
 
 const SEQ = '"sequence_number":';
+
+/** The `sequence_number` a frame carries, read without parsing the whole frame. */
+function sequenceOf(frame: SseFrame | null): number | null {
+  if (frame === null) return null;
+  const at = frame.data.lastIndexOf(SEQ);
+  if (at < 0) return null;
+  const value = Number.parseInt(frame.data.slice(at + SEQ.length, at + SEQ.length + 12), 10);
+  return Number.isNaN(value) ? null : value;
+}
 const RESPONSES_TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 /** Tap for `/v1/responses` streams. `onFirstDelta` fires once, on the first `*.delta` frame. */
 export function createResponsesTap(onFirstDelta: () => void): StreamTap {
   let lastSeq = -1;
   let deltaSeen = false;
+  // the last frames seen: their sequence numbers are read only if the proxy must append a frame
+  let recent: SseFrame | null = null;
+  let before: SseFrame | null = null;
   const tap = {
     terminal: false,
     usage: null as Usage | null,
     responseId: null as string | null,
     inBandError: null as StreamTap['inBandError'],
-    nextSequence: () => lastSeq + 1,
+    nextSequence: () => Math.max(lastSeq, sequenceOf(recent) ?? sequenceOf(before) ?? -1) + 1,
     isUsageOnly: () => false,
     onFrame(frame: SseFrame): void {
-      const at = frame.data.lastIndexOf(SEQ);
-      if (at >= 0) lastSeq = Number.parseInt(frame.data.slice(at + SEQ.length, at + SEQ.length + 12), 10) || lastSeq;
+      before = recent;
+      recent = frame;
       let type = frame.event;
       let json: unknown;
       if (type === null) {
@@ -51,6 +63,8 @@ export function createResponsesTap(onFirstDelta: () => void): StreamTap {
       }
       if (type === 'response.created' || RESPONSES_TERMINAL.has(type) || type === 'error') {
         json ??= parse(frame.data);
+        const seq = field(json, 'sequence_number');
+        if (typeof seq === 'number') lastSeq = Math.max(lastSeq, seq);
         // a terminal frame whose JSON does not parse (cut short) does not end the stream properly
         if (json !== undefined) readFacts(type, json);
       }

@@ -4,6 +4,7 @@
 import type { EventBus } from '../events/bus.js';
 import { blockedLabel, softHits } from '../events/labels.js';
 import type { RequestFinished } from '../events/types.js';
+import { createBatchedWriter } from './batched-writer.js';
 
 export interface LineReporterOptions {
   stdout: NodeJS.WritableStream;
@@ -36,8 +37,9 @@ export function formatRequestLine(e: RequestFinished): string {
 }
 
 export function attachLineReporter(bus: EventBus, { stdout, stderr }: LineReporterOptions): () => void {
+  const out = createBatchedWriter(stdout);
   const offs = [
-    bus.on('request.finished', (e) => void stdout.write(`${formatRequestLine(e)}\n`)),
+    bus.on('request.finished', (e) => out.write(`${formatRequestLine(e)}\n`)),
     bus.on('config.reloaded', (e) => {
       const changes = [`+${e.added.length}`, `-${e.removed.length}`, `~${e.changed.length}`].join(' ');
       stderr.write(`${clock(e.time)} config reloaded (aliases ${changes})\n`);
@@ -48,5 +50,8 @@ export function attachLineReporter(bus: EventBus, { stdout, stderr }: LineReport
     }),
     bus.on('warning', (w) => void stderr.write(`aisix: warning: ${w.message}\n`)),
   ];
-  return () => offs.forEach((off) => off());
+  return () => {
+    offs.forEach((off) => off());
+    out.flush();
+  };
 }

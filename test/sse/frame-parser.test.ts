@@ -3,7 +3,7 @@ import { SseFrameParser, type SseFrame } from '../../src/sse/frame-parser.js';
 
 function parseAll(chunks: (string | Buffer)[], { end = true } = {}): SseFrame[] {
   const frames: SseFrame[] = [];
-  const parser = new SseFrameParser((f) => frames.push(f));
+  const parser = new SseFrameParser((f) => frames.push({ event: f.event, data: f.data }));
   for (const c of chunks) parser.push(c);
   if (end) parser.end();
   return frames;
@@ -52,6 +52,16 @@ describe('SseFrameParser', () => {
     const frames = parseAll(chunks);
     expect(frames).toHaveLength(1);
     expect(frames[0]?.data.length).toBe(big.length + 8);
+  });
+
+  it('keeps a multi-byte character split across chunks intact', () => {
+    const bytes = Buffer.from('data: {"t":"✓ héllo"}\n\n');
+    const at = bytes.indexOf(0xe2) + 1; // inside the three bytes of ✓
+    expect(parseAll([bytes.subarray(0, at), bytes.subarray(at)])).toEqual([{ event: null, data: '{"t":"✓ héllo"}' }]);
+  });
+
+  it('ignores unknown fields and treats a bare `data` line as an empty data line', () => {
+    expect(parseAll(['id: 7\nretry: 10\nevent: x\ndata\ndata: y\n\n'])).toEqual([{ event: 'x', data: '\ny' }]);
   });
 
   it('delivers a final frame without its blank line only at end()', () => {
