@@ -19,7 +19,7 @@
 // (auto | 1 | 0), BENCH_BUILD (1 | 0: skip `npm run build`), BENCH_OUT (RESULTS.md path),
 // BENCH_TIME_LIMIT_S (900), BENCH_AISIX_BIN (another bin/aisix.js, e.g. a copy built elsewhere).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -399,13 +399,15 @@ async function soak() {
   if (opts.targets !== null && !opts.targets.includes('aisix')) return;
   let proc;
   try {
-    proc = await startNode({ name: 'aisix-soak', args: aisixArgs(configs.aisix), cpus: layout.servers, cwd: ROOT, logDir: LOGS, ready: AISIX_READY });
+    // --trace-gc: the live heap after each full (mark-compact) GC tells a leak from heap sizing
+    proc = await startNode({ name: 'aisix-soak', args: aisixArgs(configs.aisix, ['--trace-gc']), cpus: layout.servers, cwd: ROOT, logDir: LOGS, ready: AISIX_READY });
   } catch (err) {
     results.soak = { error: err.message };
     couldNotRun('soak', err.message);
     return;
   }
-  const samples = [{ n: 0, rssMB: proc.status()?.rssMB }];
+  const sample = (n) => ({ n, rssMB: proc.status()?.rssMB, outBytes: statSync(proc.outPath).size });
+  const samples = [sample(0)];
   log(`soak: ${opts.soak} JSON requests at ${LOAD_CONNECTIONS} connections through aisix (pid ${proc.pid})`);
   try {
     const r = await runLoad({
@@ -415,11 +417,12 @@ async function soak() {
       connections: LOAD_CONNECTIONS,
       amount: opts.soak,
       every: Math.max(1, Math.floor(opts.soak / 10)),
-      onCount: (n) => samples.push({ n, rssMB: proc.status()?.rssMB }),
+      onCount: (n) => samples.push(sample(n)),
     });
     await sleep(1000);
     const end = proc.status();
     const { times: _times, ...summary } = r;
+    heapAfterFullGc(proc.outPath, samples);
     results.soak = { ...summary, samples, rssAfterIdleMB: end?.rssMB, hwmMB: end?.hwmMB };
     log(`soak: ${samples.map((s) => `${s.n / 1000}k=${s.rssMB?.toFixed(1)}MB`).join(' ')}`);
   } catch (err) {
@@ -428,6 +431,21 @@ async function soak() {
   } finally {
     await proc.stop();
   }
+}
+
+/** For each sample: the heap size after the last mark-compact GC logged before it (--trace-gc). */
+function heapAfterFullGc(outPath, samples) {
+  const text = readFileSync(outPath);
+  const fulls = [];
+  const re = /Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/g;
+  const str = text.toString('latin1'); // byte offsets = string offsets
+  for (let m = re.exec(str); m !== null; m = re.exec(str)) fulls.push({ at: m.index, mb: Number(m[1]) });
+  for (const s of samples) {
+    const last = fulls.filter((f) => f.at < s.outBytes).at(-1);
+    s.heapAfterFullGcMB = last?.mb ?? null;
+    delete s.outBytes;
+  }
+  return fulls.length;
 }
 
 function evaluateTargets() {
@@ -475,12 +493,19 @@ function evaluateTargets() {
   {
     const s = results.soak;
     const at = (n) => s?.samples?.find((x) => x.n === n)?.rssMB;
+    const heapAt = (n) => s?.samples?.find((x) => x.n === n)?.heapAfterFullGcMB;
     const first = at(Math.floor(opts.soak / 10));
     const last = at(opts.soak);
     const flat = first && last ? last <= first * 1.1 + 2 : null;
     out.push({
       target: `RSS flat over a soak of ${opts.soak.toLocaleString('en-US')} requests (RSS at the last sample ≤ 110% of the first + 2 MB)`,
-      measured: flat === null ? 'not measured' : `${first.toFixed(1)} MB at ${(opts.soak / 10 / 1000).toFixed(0)}k → ${last.toFixed(1)} MB at ${(opts.soak / 1000).toFixed(0)}k`,
+      measured:
+        flat === null
+          ? 'not measured'
+          : `${first.toFixed(1)} MB at ${(opts.soak / 10 / 1000).toFixed(0)}k → ${last.toFixed(1)} MB at ${(opts.soak / 1000).toFixed(0)}k` +
+            (heapAt(Math.floor(opts.soak / 10)) != null && heapAt(opts.soak) != null
+              ? `; live heap after the last full GC: ${heapAt(Math.floor(opts.soak / 10)).toFixed(1)} → ${heapAt(opts.soak).toFixed(1)} MB`
+              : ''),
       met: flat,
     });
   }

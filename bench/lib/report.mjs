@@ -129,7 +129,11 @@ export function writeReport(path, r, { opts, layout, targetsOrder, bodies, loadC
   push('## Soak', '');
   if (r.soak?.samples?.length > 1) {
     push(`${(r.soak.ok ?? 0).toLocaleString('en-US')} JSON requests through a fresh aisix process (no guardrails) at ${loadConnections} connections: ${int(r.soak.rps)} req/s, ${r.soak.non2xx ?? '?'} non-2xx, ${r.soak.errors ?? '?'} errors. RSS (VmRSS) sampled every ${((r.soak.samples[1]?.n ?? 0) / 1000).toFixed(0)}k responses:`, '');
-    push(table(['requests', ...r.soak.samples.map((s) => `${(s.n / 1000).toFixed(0)}k`), '1 s idle after'], [['RSS MB', ...r.soak.samples.map((s) => ms(s.rssMB, 1)), ms(r.soak.rssAfterIdleMB, 1)]]));
+    push(table(['requests', ...r.soak.samples.map((s) => `${(s.n / 1000).toFixed(0)}k`), '1 s idle after'], [
+      ['RSS MB', ...r.soak.samples.map((s) => ms(s.rssMB, 1)), ms(r.soak.rssAfterIdleMB, 1)],
+      ['V8 heap after the last full GC MB', ...r.soak.samples.map((s) => ms(s.heapAfterFullGcMB, 1)), ''],
+    ]));
+    push('', 'The soak process runs with `--trace-gc`; the second row is the heap size right after the most recent mark-compact GC before each sample (live data, what a leak would grow), the first is what the OS sees (V8 heap reservations, allocator caches, buffers).');
     push('', `Peak RSS over the soak: ${ms(r.soak.hwmMB, 1)} MB.`, '');
   } else {
     push(`Could not run: ${r.soak?.error ?? 'skipped'}.`, '');
