@@ -6,7 +6,6 @@ import type { Usage } from '../events/types.js';
 import type { WireFormat } from '../guardrails/index.js';
 import type { ResolvedModel } from './resolve-model.js';
 import { createChatTap, createResponsesTap, type StreamTap } from './stream-tap.js';
-import { field } from '../wire/json-fields.js';
 import { chatUsage, responsesUsage } from '../wire/usage.js';
 
 export interface ModelEndpoint {
@@ -17,7 +16,8 @@ export interface ModelEndpoint {
   readonly addV1ToBareHost: boolean;
   /** the 400 message when this provider cannot serve the endpoint, else null */
   refuse(resolved: ResolvedModel, key: ProviderKey): string | null;
-  usageOf(json: unknown): Usage | null;
+  /** normalises the endpoint's `usage` object */
+  readUsage(usage: unknown): Usage | null;
   createTap(onFirstDelta: () => void): StreamTap;
   /** for streams: asks the upstream for usage when the client did not; true when it did so */
   requestStreamUsage(body: Record<string, unknown>): boolean;
@@ -36,7 +36,7 @@ export const responsesEndpoint: ModelEndpoint = {
     model.provider === 'openai'
       ? null
       : `model "${alias}" uses provider "${model.provider ?? ''}": the local proxy serves /v1/responses for OpenAI providers only; call /v1/chat/completions for this model`,
-  usageOf: (json) => responsesUsage(field(json, 'usage')),
+  readUsage: responsesUsage,
   createTap: createResponsesTap,
   requestStreamUsage: () => false,
   interruptedFrame: (message, sequence) =>
@@ -52,7 +52,7 @@ export const chatEndpoint: ModelEndpoint = {
     model.provider === 'openai' || key.adapter === 'openai' || key.apiBase !== null
       ? null
       : `model "${alias}" uses provider "${model.provider ?? ''}", which the local proxy cannot reach with the OpenAI wire format; give its provider key \`adapter: openai\` and an \`api_base\``,
-  usageOf: (json) => chatUsage(field(json, 'usage')),
+  readUsage: chatUsage,
   createTap: createChatTap,
   requestStreamUsage(body) {
     const options = body.stream_options;

@@ -5,6 +5,7 @@
 import type { SseFrame } from '../sse/frame-parser.js';
 import type { Usage } from '../events/types.js';
 import { field, parseJson as parse, str } from '../wire/json-fields.js';
+import { scanUsage } from '../wire/scan-json.js';
 import { chatUsage, responsesUsage } from '../wire/usage.js';
 
 export interface StreamTap {
@@ -61,6 +62,7 @@ export function createResponsesTap(onFirstDelta: () => void): StreamTap {
         deltaSeen = true;
         onFirstDelta();
       }
+      if (json === undefined && tap.responseId !== null && scanTerminal(type, frame)) return;
       if (type === 'response.created' || RESPONSES_TERMINAL.has(type) || type === 'error') {
         json ??= parse(frame.data);
         const seq = field(json, 'sequence_number');
@@ -70,6 +72,17 @@ export function createResponsesTap(onFirstDelta: () => void): StreamTap {
       }
     },
   };
+  /** A completed/incomplete frame read by scanning for its usage: the frame can be large. */
+  function scanTerminal(type: string, frame: SseFrame): boolean {
+    if (type !== 'response.completed' && type !== 'response.incomplete') return false;
+    const data = frame.data;
+    if (data.charCodeAt(data.length - 1) !== 125) return false; // cut short: let the parse decide
+    const usage = scanUsage(data);
+    if (usage === undefined) return false;
+    tap.terminal = true;
+    tap.usage = responsesUsage(usage) ?? tap.usage;
+    return true;
+  }
   function readFacts(type: string, json: unknown): void {
     const response = field(json, 'response');
     tap.responseId = str(field(response, 'id')) ?? tap.responseId;

@@ -1,0 +1,61 @@
+// Reads the two facts the relay needs from an upstream JSON text — the top-level `id` and the
+// `usage` object — without parsing the whole (possibly large) body. It relies on JSON escaping:
+// a raw `"usage":` can only be a key, never text inside a string. When the text does not have the
+// expected shape the scan answers `undefined` and the caller parses the whole body instead.
+
+const USAGE_KEY = '"usage"';
+
+function skipSpace(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
+  return i;
+}
+
+/** The last `"usage":{…}` object in the text, `null` for `"usage":null`, undefined when unsure. */
+export function scanUsage(text: string): unknown {
+  const at = text.lastIndexOf(USAGE_KEY);
+  if (at < 0) return undefined;
+  let i = skipSpace(text, at + USAGE_KEY.length);
+  if (text.charCodeAt(i) !== 58) return undefined; // `"usage"` as a value, not a key
+  i = skipSpace(text, i + 1);
+  if (text.startsWith('null', i)) return null;
+  if (text.charCodeAt(i) !== 123) return undefined; // not an object: let a full parse decide
+  const end = objectEnd(text, i);
+  if (end < 0) return undefined;
+  try {
+    return JSON.parse(text.slice(i, end + 1)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The top-level `id` when the object starts with it (OpenAI's serialisation), else undefined. */
+export function scanLeadingId(text: string): string | undefined {
+  let i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== 123) return undefined;
+  i = skipSpace(text, i + 1);
+  if (!text.startsWith('"id"', i)) return undefined;
+  i = skipSpace(text, i + 4);
+  if (text.charCodeAt(i) !== 58) return undefined;
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) !== 34) return undefined;
+  const end = text.indexOf('"', i + 1);
+  const id = end < 0 ? '' : text.slice(i + 1, end);
+  return id === '' || id.includes('\\') ? undefined : id;
+}
+
+/** Index of the `}` closing the object that opens at `start`, or -1. */
+function objectEnd(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123) depth++;
+    else if (c === 125 && --depth === 0) return i;
+  }
+  return -1;
+}
