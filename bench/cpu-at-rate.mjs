@@ -14,10 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CALLER_KEY, UPSTREAM_KEY, writeConfigs } from './lib/configs.mjs';
 import { median } from './lib/load.mjs';
-import { cpuMs, guardProcess, hasTaskset, pinSelf, startNode } from './lib/procs.mjs';
+import { rmSync } from 'node:fs';
+import { cpuMs, guardProcess, hasTaskset, pinSelf, startNode, takeBenchLock } from './lib/procs.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const LOGS = join(ROOT, 'bench', '.work', 'logs');
+const RUN_DIR = join(ROOT, 'bench', '.work', 'runs-rate', String(process.pid));
+const LOGS = join(RUN_DIR, 'logs');
 const { values } = parseArgs({
   options: {
     bin: { type: 'string', multiple: true, default: [join(ROOT, 'bin', 'aisix.js')] },
@@ -30,12 +32,17 @@ const { values } = parseArgs({
 const bins = values.bin.map((b) => resolve(b));
 const rate = Number(values.rate);
 guardProcess(30 * 60_000);
+if (!takeBenchLock(join(ROOT, 'bench', '.work', 'run.lock'))) {
+  process.stderr.write('another bench is running (bench/.work/run.lock): two at once would measure each other\n');
+  process.exit(1);
+}
+process.on('exit', () => rmSync(RUN_DIR, { recursive: true, force: true }));
 const [serverCpu, otherCpu] = hasTaskset ? ['0', '1'] : [null, null];
 pinSelf(otherCpu);
 
 const run = (o) => new Promise((ok, fail) => autocannon(o, (err, r) => (err ? fail(err) : ok(r))));
 const mock = await startNode({ name: 'rate-mock', args: [bins[0], 'mock', '--port', '0'], cpus: otherCpu, cwd: ROOT, logDir: LOGS, ready: /^aisix mock listening on (http:\/\/\S+)$/m });
-const configs = writeConfigs(join(ROOT, 'bench', '.work', 'configs-rate'), mock.url);
+const configs = writeConfigs(join(RUN_DIR, 'configs'), mock.url);
 const targets = [
   ...bins.map((bin, i) => ({ label: bins.length > 1 ? `aisix #${i + 1} (${bin})` : 'aisix', bin, key: CALLER_KEY })),
   { label: 'floor', bin: null, key: UPSTREAM_KEY },

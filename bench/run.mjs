@@ -28,13 +28,17 @@ import { fileURLToPath } from 'node:url';
 import { CALLER_KEY, UPSTREAM_KEY, VARIANTS, writeConfigs } from './lib/configs.mjs';
 import { combineRuns, median, once, runLoad, SequentialProbe } from './lib/load.mjs';
 import { preparePeer } from './lib/peer.mjs';
-import { cpuMs, guardProcess, hasTaskset, killAll, machineBusyMs, ownPids, pinSelf, reason, startNode, timeNodeRun, timeUntilLine } from './lib/procs.mjs';
+import { cpuMs, guardProcess, hasTaskset, killAll, machineBusyMs, ownPids, pinSelf, reason, startNode, takeBenchLock, timeNodeRun, timeUntilLine } from './lib/procs.mjs';
 import { writeReport } from './lib/report.mjs';
 import { summarizeProfile } from './profile-top.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, 'bench', '.work');
-const LOGS = join(WORK, 'logs');
+// Each run has its own directory (configs, logs, profiles): aisix live-reloads its config file, so
+// two runs sharing one file would steer each other's proxies onto the wrong mock.
+const RUN_DIR = join(WORK, 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+const LOGS = join(RUN_DIR, 'logs');
+const LOCK = join(WORK, 'run.lock');
 const BIN = resolve(process.env.BENCH_AISIX_BIN ?? join(ROOT, 'bin', 'aisix.js'));
 const env = process.env;
 const num = (value, fallback) => (value !== undefined && value !== '' && Number.isFinite(Number(value)) ? Number(value) : fallback);
@@ -86,6 +90,11 @@ const couldNotRun = (what, why) => {
 
 // ---------------------------------------------------------------------------------------------
 guardProcess(opts.limitMs);
+if (!takeBenchLock(LOCK)) {
+  log(`another bench is running (see ${relative(ROOT, LOCK)}): two at once would measure each other; wait for it or stop it`);
+  process.exit(1);
+}
+pruneRuns(2);
 mkdirSync(LOGS, { recursive: true });
 
 if (opts.build) {
@@ -119,7 +128,7 @@ const mock = await startNode({
   ready: /^aisix mock listening on (http:\/\/\S+)$/m,
 });
 log(`mock: ${mock.url} (pid ${mock.pid})`);
-const configs = writeConfigs(join(WORK, 'configs'), mock.url);
+const configs = writeConfigs(join(RUN_DIR, 'configs'), mock.url);
 
 await measureStartup();
 
@@ -152,6 +161,14 @@ killAll();
 process.exit(0);
 
 // ---------------------------------------------------------------------------------------------
+/** Keeps the newest `keep` earlier run directories (their logs run to tens of MB). */
+function pruneRuns(keep) {
+  const dir = join(WORK, 'runs');
+  if (!existsSync(dir)) return;
+  const old = readdirSync(dir).sort();
+  for (const name of old.slice(0, Math.max(0, old.length - keep))) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
 function machineInfo() {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? '?';
@@ -386,6 +403,10 @@ async function measureLoad() {
       for (const [t, runs] of parts) {
         if (runs.length === 0) continue;
         const r = combineRuns(runs);
+        if (r.ok === 0) {
+          couldNotRun(`${t.label}, ${mode} load at ${connections} connections`, `no 2xx response (${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts); see ${relative(ROOT, LOGS)}`);
+          continue;
+        }
         ((results.load[t.name] ??= {})[mode] ??= {})[connections] = r;
         const bad = r.non2xx + r.errors + r.timeouts;
         log(`load ${mode} c=${connections} ${t.name}: ${r.rps.toFixed(0)} req/s (${r.rpsEach.map((x) => x.toFixed(0)).join(', ')}), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, CPU/req proxy ${r.proxyCpuUs?.toFixed(0) ?? '–'} µs mock ${r.mockCpuUs?.toFixed(0)} µs, other load ${r.otherCpuPct?.toFixed(0)}%${bad ? `, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}` : ''}`);
@@ -526,7 +547,7 @@ function evaluateTargets() {
  * proxy: one process per target and mode, under `opts.duration` s of load at LOAD_CONNECTIONS.
  */
 async function profileAisix() {
-  const dir = join(WORK, 'profile');
+  const dir = join(RUN_DIR, 'profile');
   rmSync(dir, { recursive: true, force: true });
   results.profile = { runs: [], isolated: layout.generator !== null };
   // The profiled proxy gets the server core(s) to itself; a second mock runs on the generator's
@@ -542,7 +563,7 @@ async function profileAisix() {
     couldNotRun('profile', err.message);
     return;
   }
-  const config = join(WORK, 'configs', 'aisix-profile.yaml');
+  const config = join(RUN_DIR, 'configs', 'aisix-profile.yaml');
   writeFileSync(config, readFileSync(configs.aisix, 'utf8').replaceAll(mock.url, upstream.url));
   for (const mode of MODES) {
     for (const name of ['aisix', 'floor']) {

@@ -2,7 +2,7 @@
 // under bench/.work/logs, ready when a line matches; every child is killed when the bench exits,
 // also on an error or a signal. Memory is read from /proc/PID/status (VmRSS, VmHWM).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -209,4 +209,33 @@ export async function timeUntilLine(args, { cwd, cpus, env, ready, timeoutMs = 1
     child.kill('SIGKILL');
     children.delete(child);
   }
+}
+
+/**
+ * One bench process at a time (benches share the cores and would measure each other): creates
+ * `path` holding our pid; false when a live process holds it. Released on exit.
+ */
+export function takeBenchLock(path) {
+  try {
+    writeFileSync(path, String(process.pid), { flag: 'wx' });
+  } catch {
+    const other = Number(readFileSync(path, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(other, 0);
+      alive = other !== process.pid;
+    } catch {
+      // a stale lock
+    }
+    if (alive) return false;
+    writeFileSync(path, String(process.pid));
+  }
+  process.on('exit', () => {
+    try {
+      if (readFileSync(path, 'utf8') === String(process.pid)) rmSync(path);
+    } catch {
+      // already gone
+    }
+  });
+  return true;
 }
