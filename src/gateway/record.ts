@@ -7,7 +7,7 @@ import type { ModelCost } from '../config/types.js';
 
 export class RequestRecord {
   readonly startedAt = performance.now();
-  readonly time = new Date().toISOString();
+  readonly arrivedAt = Date.now();
   caller: string | null = null;
   alias: string | null = null;
   provider: string | null = null;
@@ -34,6 +34,11 @@ export class RequestRecord {
     readonly method: string,
     readonly route: string,
   ) {}
+
+  /** ISO time the request arrived (built only when an event needs it). */
+  get time(): string {
+    return new Date(this.arrivedAt).toISOString();
+  }
 
   /** Milliseconds since the request arrived. */
   elapsed(): number {

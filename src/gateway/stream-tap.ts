@@ -5,7 +5,7 @@
 import type { SseFrame } from '../sse/frame-parser.js';
 import type { Usage } from '../events/types.js';
 import { field, parseJson as parse, str } from '../wire/json-fields.js';
-import { scanUsage } from '../wire/scan-json.js';
+import { scanLeadingId, scanUsage } from '../wire/scan-json.js';
 import { chatUsage, responsesUsage } from '../wire/usage.js';
 
 export interface StreamTap {
@@ -62,6 +62,7 @@ export function createResponsesTap(onFirstDelta: () => void): StreamTap {
         deltaSeen = true;
         onFirstDelta();
       }
+      if (json === undefined && type === 'response.created' && scanCreated(frame)) return;
       if (json === undefined && tap.responseId !== null && scanTerminal(type, frame)) return;
       if (type === 'response.created' || RESPONSES_TERMINAL.has(type) || type === 'error') {
         json ??= parse(frame.data);
@@ -72,6 +73,15 @@ export function createResponsesTap(onFirstDelta: () => void): StreamTap {
       }
     },
   };
+  /** The id of `response.created`, read by scanning (the frame carries the whole response). */
+  function scanCreated(frame: SseFrame): boolean {
+    const data = frame.data;
+    const at = data.indexOf('"response":');
+    const id = at < 0 ? undefined : scanLeadingId(data, at + 11);
+    if (id === undefined) return false;
+    tap.responseId = id;
+    return true;
+  }
   /** A completed/incomplete frame read by scanning for its usage: the frame can be large. */
   function scanTerminal(type: string, frame: SseFrame): boolean {
     if (type !== 'response.completed' && type !== 'response.incomplete') return false;

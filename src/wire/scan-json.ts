@@ -29,9 +29,13 @@ export function scanUsage(text: string): unknown {
   }
 }
 
-/** The top-level `id` when the object starts with it (OpenAI's serialisation), else undefined. */
-export function scanLeadingId(text: string): string | undefined {
-  let i = skipSpace(text, 0);
+/**
+ * The `id` of the object that opens at `from` when it starts with it (OpenAI's serialisation), else
+ * undefined. The id is returned as a fresh string, not a slice: V8 keeps a slice's whole parent
+ * alive, and the affinity table holds thousands of ids.
+ */
+export function scanLeadingId(text: string, from = 0): string | undefined {
+  let i = skipSpace(text, from);
   if (text.charCodeAt(i) !== 123) return undefined;
   i = skipSpace(text, i + 1);
   if (!text.startsWith('"id"', i)) return undefined;
@@ -40,8 +44,8 @@ export function scanLeadingId(text: string): string | undefined {
   i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) !== 34) return undefined;
   const end = text.indexOf('"', i + 1);
-  const id = end < 0 ? '' : text.slice(i + 1, end);
-  return id === '' || id.includes('\\') ? undefined : id;
+  if (end < 0 || end === i + 1 || text.lastIndexOf('\\', end) > i) return undefined;
+  return JSON.parse(text.slice(i, end + 1)) as string;
 }
 
 /** Index of the `}` closing the object that opens at `start`, or -1. */

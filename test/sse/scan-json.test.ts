@@ -28,3 +28,11 @@ describe('scanUsage / scanLeadingId', () => {
     expect(scanUsage('{"usage":{"note":"a}\\"{b","input_tokens":2}}')).toEqual({ note: 'a}"{b', input_tokens: 2 });
   });
 });
+
+describe('scanLeadingId from an offset', () => {
+  it('reads the id of a nested object that starts with it', () => {
+    const frame = '{"type":"response.created","sequence_number":0,"response":{"id":"resp_abc","status":"in_progress"}}';
+    expect(scanLeadingId(frame, frame.indexOf('"response":') + 11)).toBe('resp_abc');
+    expect(scanLeadingId('{"id":"a\\"b"}')).toBeUndefined();
+  });
+});
