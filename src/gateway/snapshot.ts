@@ -9,7 +9,7 @@ import { buildUpstreams, type Upstream } from './upstream.js';
 
 export interface Snapshot {
   readonly config: Config;
-  readonly keys: KeyIndex;
+  readonly keys: KeyIndex | null;
   readonly models: ModelIndex;
   readonly upstreams: ReadonlyMap<string, Upstream>;
   readonly guardrails: GuardrailChain;
