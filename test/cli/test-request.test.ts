@@ -5,7 +5,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type MockServer } from '../../src/mock/index.js';
 import { CALLER_KEY, startStack, type Stack } from '../helpers/stack.js';
+import { closedPort } from '../helpers/http.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = ROOT + 'bin/aisix.js';
@@ -36,14 +36,6 @@ function aisix(args: string[], env: Record<string, string> = {}): Promise<Run> {
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 let mock: MockServer;

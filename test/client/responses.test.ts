@@ -1,10 +1,10 @@
 // The Responses caller against the real mock upstream (in-process, port 0): JSON and streamed
 // text, usage, upstream model and timings; HTTP error envelopes; transport failures (refused
 // port, timeout before headers, connection cut mid-stream).
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponsesClientError, responsesEndpoint, sendResponsesRequest } from '../../src/client/index.js';
 import { startMock, type MockServer } from '../../src/mock/index.js';
+import { closedPort } from '../helpers/http.js';
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -16,15 +16,6 @@ afterAll(async () => {
 
 const INPUT = 'Say hello from AISIX.';
 const base = () => ({ url: mock.url, apiKey: 'sk-mock', input: INPUT, timeoutMs: 5000 });
-
-/** A port nothing listens on: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function failure(promise: Promise<unknown>): Promise<ResponsesClientError> {
   const err = await promise.then(() => null, (e: unknown) => e);
