@@ -46,10 +46,12 @@ function rawAnswer(error: GatewayError): string {
 export function handleClientErrors(server: Server, bus: EventBus, requestTimeoutMs: number): ClientErrors {
   const active = new WeakMap<Duplex, Active>();
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    const current = active.get(socket);
+    // a finished response means its request is over: the error belongs to the socket's next one
+    const tracked = active.get(socket);
+    const current = tracked !== undefined && !tracked.res.writableFinished ? tracked : undefined;
     if (current !== undefined && current.res.headersSent) {
-      if (!current.res.writableFinished) socket.destroy(); // mid-response: nothing more can be said
-      return; // else our answer is on its way and the socket closes after it
+      socket.destroy(); // mid-response: nothing more can be said
+      return;
     }
     if (!answerable(err.code) || !socket.writable) {
       socket.destroy(); // e.g. ECONNRESET: the client is gone, a request under way records 499
@@ -61,10 +63,7 @@ export function handleClientErrors(server: Server, bus: EventBus, requestTimeout
   });
   return {
     track(socket, res, record) {
-      active.set(socket, { res, record });
-      res.once('close', () => {
-        if (active.get(socket)?.res === res) active.delete(socket);
-      });
+      active.set(socket, { res, record }); // replaced by the socket's next request; gone with the socket
     },
   };
 }
