@@ -4,7 +4,6 @@
 export type ParsedAddr = { ok: true; host: string; port: number } | { ok: false; reason: string };
 
 const ADDR = /^(?:\[([0-9A-Fa-f:.%a-zA-Z]+)\]|([^\s:[\]]+)):(\d+)$/;
-const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 export function parseAddr(addr: string): ParsedAddr {
   const m = ADDR.exec(addr);
@@ -14,8 +13,4 @@ export function parseAddr(addr: string): ParsedAddr {
   return { ok: true, host: m[1] ?? m[2] ?? '', port };
 }
 
-/** true for hosts only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1' || LOOPBACK_V4.test(h);
-}
+export { isLoopbackHost } from '../net/loopback.js';
