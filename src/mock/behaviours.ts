@@ -1,6 +1,6 @@
 // The model-name table: what each `mock-*` model makes the fake upstream do (README-models.md).
 // Any name not in the table behaves like `mock-echo`. Looked up once per request with Map.get.
-import { envelope, SERVER_ERROR } from './errors.js';
+import { envelope, SERVER_ERROR, type ErrorEnvelope } from './errors.js';
 
 /** What happens instead of (or to) a normal answer. */
 export type Fault = 'none' | 'cut' | 'stall' | 'hang' | 'reset';
@@ -9,12 +9,8 @@ export type Framing = 'lf' | 'crlf' | 'data-only';
 /** Where the output text comes from (`metadata.mock_output` overrides all of them). */
 export type OutputKind = 'echo' | 'long' | 'huge' | 'tool' | 'reasoning';
 
-export interface ErrorReply {
-  status: number;
-  contentType: string;
-  body: string;
-  headers: Record<string, string>;
-}
+/** An error answer: a JSON envelope (written in the request's JSON style) or a plain-text body. */
+export type ErrorReply = { status: number; headers: Record<string, string> } & ({ json: ErrorEnvelope } | { text: string });
 
 export interface Behaviour {
   name: string;
@@ -45,10 +41,8 @@ const ECHO: Behaviour = {
   badSse: false,
 };
 
-const JSON_TYPE = 'application/json';
-
-function jsonError(status: number, body: string, headers: Record<string, string> = {}): ErrorReply {
-  return { status, contentType: JSON_TYPE, body, headers };
+function jsonError(status: number, json: ErrorEnvelope, headers: Record<string, string> = {}): ErrorReply {
+  return { status, json, headers };
 }
 
 const ERRORS = {
@@ -67,7 +61,7 @@ const ERRORS = {
     400,
     envelope("Invalid value for 'input': mock-error-400 always rejects its input.", 'invalid_request_error', 'input', 'invalid_value'),
   ),
-  text: { status: 400, contentType: 'text/plain; charset=utf-8', body: 'Bad Request: mock-error-text answers in plain text, not JSON.\n', headers: {} },
+  text: { status: 400, text: 'Bad Request: mock-error-text answers in plain text, not JSON.\n', headers: {} },
 } as const;
 
 const OVERRIDES: Record<string, Partial<Behaviour>> = {

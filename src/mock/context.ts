@@ -1,6 +1,7 @@
-// The two objects every handler receives: the server-wide state (store, log, key, counters) and
-// one exchange (the parsed request plus the response to write).
+// The two objects every handler receives: the server-wide state (store, log, key, counters,
+// default JSON style) and one exchange (the parsed request, its JSON style, the response to write).
 import type { ServerResponse } from 'node:http';
+import type { JsonStyle } from './json-style.js';
 import type { RequestLog } from './request-log.js';
 import type { ResponseStore } from './store.js';
 
@@ -8,6 +9,8 @@ export interface MockState {
   readonly store: ResponseStore;
   readonly log: RequestLog;
   readonly apiKey: string | undefined;
+  /** the style of every JSON answer unless a request picks another (request-style.ts) */
+  readonly jsonStyle: JsonStyle;
   /** calls seen per behaviour name (`mock-burst-500` counts its own) */
   readonly calls: Map<string, number>;
   openConnections(): number;
@@ -26,4 +29,9 @@ export interface Exchange {
   readonly json: unknown;
   /** Date.now() when the request arrived */
   readonly arrival: number;
+  /** how every JSON body and SSE `data:` line of the answer is written */
+  readonly style: JsonStyle;
 }
+
+/** An exchange as the server reads it, before dispatch picks its JSON style. */
+export type IncomingExchange = Omit<Exchange, 'style'>;

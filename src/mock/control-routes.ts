@@ -7,23 +7,23 @@ import { sendJson } from './reply.js';
 /** A fixed `created` so the list is byte-identical across runs. */
 const MODELS_CREATED = 1_700_000_000;
 
-const MODELS_BODY = JSON.stringify({
+const MODELS_LIST = {
   object: 'list',
   data: MOCK_MODELS.map((id) => ({ id, object: 'model', created: MODELS_CREATED, owned_by: 'aisix-mock' })),
-});
+};
 
 export function listModels(ex: Exchange): void {
-  sendJson(ex.res, ex.arrival, 200, MODELS_BODY);
+  sendJson(ex, 200, MODELS_LIST);
 }
 
 /** `GET /_mock/requests`: the log as a JSON array, oldest first. */
 export function listRequests(state: MockState, ex: Exchange): void {
-  sendJson(ex.res, ex.arrival, 200, JSON.stringify(state.log.list()));
+  sendJson(ex, 200, state.log.list());
 }
 
 /** `DELETE /_mock/requests`: `{"cleared":N}`. */
 export function clearRequests(state: MockState, ex: Exchange): void {
-  sendJson(ex.res, ex.arrival, 200, JSON.stringify({ cleared: state.log.clear() }));
+  sendJson(ex, 200, { cleared: state.log.clear() });
 }
 
 /** `GET /_mock/stats`; `open_connections` includes the connection asking. */
@@ -34,5 +34,5 @@ export function stats(state: MockState, ex: Exchange): void {
     requests_logged: state.log.size,
     stored_responses: state.store.size,
   };
-  sendJson(ex.res, ex.arrival, 200, JSON.stringify(body));
+  sendJson(ex, 200, body);
 }

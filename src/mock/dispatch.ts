@@ -1,18 +1,20 @@
-// One request, end to end once its body is in: log it, check the bearer key, route it, and turn a
-// thrown bug into a 500 envelope (or a dropped socket when headers are already out).
+// One request, end to end once its body is in: log it, pick its JSON style, check the bearer key
+// and the style, route it, and turn a thrown bug into a 500 envelope (or a dropped socket when
+// headers are already out).
 import type { IncomingHttpHeaders } from 'node:http';
 import { createChatCompletion } from './chat-route.js';
-import type { Exchange, MockState } from './context.js';
+import type { Exchange, IncomingExchange, MockState } from './context.js';
 import { clearRequests, listModels, listRequests, stats } from './control-routes.js';
-import { BAD_JSON, invalidUrl, MISSING_KEY, SERVER_ERROR, WRONG_KEY } from './errors.js';
+import { BAD_JSON, invalidUrl, MISSING_KEY, SERVER_ERROR, WRONG_KEY, type ErrorEnvelope } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
 import { dropConnection, sendJson } from './reply.js';
 import { flatHeaders } from './request-log.js';
+import { chooseJsonStyle } from './request-style.js';
 import { countInputTokens, createResponse } from './responses-route.js';
 import { cancelResponse, deleteResponse, listInputItems, retrieveResponse } from './responses-subroutes.js';
 import { isControlRoute, matchRoute, type Route } from './router.js';
 
-function authError(apiKey: string | undefined, authorization: string | undefined): string | undefined {
+function authError(apiKey: string | undefined, authorization: string | undefined): ErrorEnvelope | undefined {
   if (apiKey === undefined) return undefined;
   if (authorization === undefined || authorization.length === 0) return MISSING_KEY;
   const ok = authorization.length === apiKey.length + 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ' && authorization.slice(7) === apiKey;
@@ -21,7 +23,7 @@ function authError(apiKey: string | undefined, authorization: string | undefined
 
 function jsonBody(ex: Exchange): JsonObject | undefined {
   if (isObject(ex.json)) return ex.json;
-  sendJson(ex.res, ex.arrival, 400, BAD_JSON);
+  sendJson(ex, 400, BAD_JSON);
   return undefined;
 }
 
@@ -55,22 +57,25 @@ async function runRoute(state: MockState, ex: Exchange, route: Route): Promise<v
     case 'mock.stats':
       return stats(state, ex);
     case 'unknown':
-      return sendJson(ex.res, ex.arrival, 404, invalidUrl(ex.method, ex.pathname));
+      return sendJson(ex, 404, invalidUrl(ex.method, ex.pathname));
   }
 }
 
-export async function dispatch(state: MockState, ex: Exchange, target: string, headers: IncomingHttpHeaders): Promise<void> {
-  const route = matchRoute(ex.method, ex.pathname);
+export async function dispatch(state: MockState, incoming: IncomingExchange, target: string, headers: IncomingHttpHeaders): Promise<void> {
+  const route = matchRoute(incoming.method, incoming.pathname);
   if (!isControlRoute(route)) {
-    state.log.add({ method: ex.method, path: target, headers: flatHeaders(headers), body: ex.body, json: ex.json, time: ex.arrival });
+    state.log.add({ method: incoming.method, path: target, headers: flatHeaders(headers), body: incoming.body, json: incoming.json, time: incoming.arrival });
   }
+  const choice = chooseJsonStyle(headers, incoming.json, state.jsonStyle);
+  const ex: Exchange = { ...incoming, style: choice.style };
   const denied = authError(state.apiKey, headers.authorization);
-  if (denied !== undefined) return sendJson(ex.res, ex.arrival, 401, denied);
+  if (denied !== undefined) return sendJson(ex, 401, denied);
+  if (choice.problem !== undefined) return sendJson(ex, 400, choice.problem);
   try {
     await runRoute(state, ex, route);
   } catch (err) {
     if (ex.res.headersSent) dropConnection(ex.res, 'destroy');
-    else sendJson(ex.res, ex.arrival, 500, SERVER_ERROR);
+    else sendJson(ex, 500, SERVER_ERROR);
     process.emitWarning(`aisix mock: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -1,16 +1,34 @@
 // OpenAI's HTTP error envelope `{"error":{"message","type","param","code"}}` (all four keys, null
-// when empty), and the envelopes the mock itself answers with.
+// when empty), and the envelopes the mock itself answers with. They are values: the reply writes
+// them in the request's JSON style (json-style.ts).
+import { JSON_STYLES } from './json-style.js';
 
-export function envelope(message: string, type: string, param: string | null = null, code: string | null = null): string {
-  return JSON.stringify({ error: { message, type, param, code } });
+export interface ErrorEnvelope {
+  error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-export function responseNotFound(id: string): string {
+export function envelope(message: string, type: string, param: string | null = null, code: string | null = null): ErrorEnvelope {
+  return { error: { message, type, param, code } };
+}
+
+export function responseNotFound(id: string): ErrorEnvelope {
   return envelope(`Response with id '${id}' not found.`, 'invalid_request_error');
 }
 
-export function invalidUrl(method: string, path: string): string {
+export function invalidUrl(method: string, path: string): ErrorEnvelope {
   return envelope(`Invalid URL (${method} ${path})`, 'invalid_request_error');
+}
+
+/** A JSON-style choice (`x-mock-json-style` header or `metadata.mock_json_style`) that is not one of JSON_STYLES. */
+export function invalidJsonStyle(where: string, param: string | null, value: unknown): ErrorEnvelope {
+  const got = typeof value === 'string' ? `'${value}'` : `a ${value === null ? 'null' : typeof value}`;
+  const allowed = JSON_STYLES.map((style) => `'${style}'`).join(', ');
+  return envelope(
+    `Invalid value for ${where}: ${got}. Supported values are: ${allowed} (case-insensitive).`,
+    'invalid_request_error',
+    param,
+    'invalid_value',
+  );
 }
 
 export const BAD_JSON = envelope(

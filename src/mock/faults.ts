@@ -3,7 +3,8 @@
 import type { Behaviour } from './behaviours.js';
 import type { Exchange, MockState } from './context.js';
 import { SERVER_ERROR } from './errors.js';
-import { dropConnection, JSON_TYPE, replyHeaders, sendBody, sendJson, sleep } from './reply.js';
+import { toJson } from './json-style.js';
+import { dropConnection, JSON_TYPE, replyHeaders, sendBody, sendJson, sleep, TEXT_TYPE } from './reply.js';
 import type { Frame, WriteOptions } from './sse.js';
 
 function countCall(state: MockState, name: string): number {
@@ -23,22 +24,23 @@ export async function preflight(state: MockState, ex: Exchange, behaviour: Behav
   }
   if (behaviour.fault === 'hang') return true;
   if (behaviour.burstFailures > 0 && countCall(state, behaviour.name) <= behaviour.burstFailures) {
-    sendJson(ex.res, ex.arrival, 500, SERVER_ERROR);
+    sendJson(ex, 500, SERVER_ERROR);
     return true;
   }
   const error = behaviour.error;
   if (error !== undefined) {
-    sendBody(ex.res, error.status, replyHeaders(error.contentType, ex.arrival, error.headers), error.body);
+    if ('json' in error) sendJson(ex, error.status, error.json, error.headers);
+    else sendBody(ex.res, error.status, replyHeaders(TEXT_TYPE, ex.arrival, error.headers), error.text);
     return true;
   }
   return behaviour.firstByteDelayMs > 0 && !(await sleep(ex.res, behaviour.firstByteDelayMs));
 }
 
 /** A 200 JSON answer; `mock-cut` drops the socket before headers, `mock-stall` sends half and stops. */
-export function sendJsonAnswer(ex: Exchange, behaviour: Behaviour, body: string): void {
+export function sendJsonAnswer(ex: Exchange, behaviour: Behaviour, value: unknown): void {
   if (behaviour.fault === 'cut') return dropConnection(ex.res, 'destroy');
-  if (behaviour.fault !== 'stall') return sendJson(ex.res, ex.arrival, 200, body);
-  const bytes = Buffer.from(body);
+  if (behaviour.fault !== 'stall') return sendJson(ex, 200, value);
+  const bytes = Buffer.from(toJson(value, ex.style));
   const headers = replyHeaders(JSON_TYPE, ex.arrival);
   headers['content-length'] = bytes.length;
   ex.res.writeHead(200, headers);

@@ -1,10 +1,13 @@
-// Low-level answers: OpenAI-like response headers (`x-request-id: req_…` on every reply), JSON and
-// text bodies, and the helpers long-running answers use to notice that the client went away.
+// Low-level answers: OpenAI-like response headers (`x-request-id: req_…` on every reply), JSON
+// bodies (in the exchange's JSON style) and text bodies, and the helpers long-running answers use to notice that the client went away.
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Exchange } from './context.js';
 import { newId } from './ids.js';
+import { toJson } from './json-style.js';
 
 export const JSON_TYPE = 'application/json';
 export const SSE_TYPE = 'text/event-stream; charset=utf-8';
+export const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 const STATIC_HEADERS: Readonly<Record<string, string>> = {
   'openai-version': '2020-10-01',
@@ -37,8 +40,9 @@ export function sendBody(res: ServerResponse, status: number, headers: OutgoingH
   res.end(body);
 }
 
-export function sendJson(res: ServerResponse, arrival: number, status: number, body: string, extra?: Record<string, string>): void {
-  sendBody(res, status, replyHeaders(JSON_TYPE, arrival, extra), body);
+/** `value` as a complete JSON body, written in the exchange's style. */
+export function sendJson(ex: Exchange, status: number, value: unknown, extra?: Record<string, string>): void {
+  sendBody(ex.res, status, replyHeaders(JSON_TYPE, ex.arrival, extra), toJson(value, ex.style));
 }
 
 /** True once the client socket is gone (or the reply is over). */

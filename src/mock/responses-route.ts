@@ -6,6 +6,7 @@ import { MISSING_MODEL } from './errors.js';
 import { applyStreamFaults, preflight, sendJsonAnswer, writeOptions } from './faults.js';
 import { inputItems } from './input-items.js';
 import { isObject, stringAt, type JsonObject } from './json.js';
+import { toJson, unfinishedJson, type JsonStyle } from './json-style.js';
 import { responsesInputTexts } from './request-text.js';
 import { replyHeaders, sendJson, SSE_TYPE } from './reply.js';
 import { responseEvents, type StreamEvent } from './response-events.js';
@@ -22,12 +23,13 @@ function outputChars(response: ResponseObject): number {
   return chars;
 }
 
-/** Frames of a Responses stream: `event:` equal to `type`, one `data:` line each. */
-export function responseFrames(events: readonly StreamEvent[], behaviour: Behaviour): Frame[] {
+/** Frames of a Responses stream: `event:` equal to `type`, one `data:` line each, in `style`. */
+export function responseFrames(events: readonly StreamEvent[], behaviour: Behaviour, style: JsonStyle): Frame[] {
   const frames = events.map((event) =>
-    encodeFrame(event.type, JSON.stringify(event), behaviour.framing, event.type.endsWith('.delta')),
+    encodeFrame(event.type, toJson(event, style), behaviour.framing, event.type.endsWith('.delta')),
   );
-  const broken = encodeFrame('response.output_text.delta', '{"type":"response.output_text.delta","sequence_number":', behaviour.framing, false);
+  const cut = { type: 'response.output_text.delta', sequence_number: 0 };
+  const broken = encodeFrame(cut.type, unfinishedJson(cut, style), behaviour.framing, false);
   return applyStreamFaults(frames, behaviour, broken);
 }
 
@@ -38,7 +40,7 @@ function wantsObfuscation(body: JsonObject): boolean {
 
 export async function createResponse(state: MockState, ex: Exchange, body: JsonObject): Promise<void> {
   const model = stringAt(body, 'model');
-  if (model === undefined) return sendJson(ex.res, ex.arrival, 400, MISSING_MODEL);
+  if (model === undefined) return sendJson(ex, 400, MISSING_MODEL);
   const behaviour = behaviourFor(model);
   if (await preflight(state, ex, behaviour)) return;
   const response = buildResponse(body, behaviour);
@@ -46,8 +48,8 @@ export async function createResponse(state: MockState, ex: Exchange, body: JsonO
   if (behaviour.fault === 'none' && body.store !== false) {
     state.store.put({ response, inputItems: inputItems(body.input), obfuscate, size: ex.body.length + outputChars(response) });
   }
-  if (body.stream !== true) return sendJsonAnswer(ex, behaviour, JSON.stringify(response));
-  const frames = responseFrames(responseEvents(response, obfuscate), behaviour);
+  if (body.stream !== true) return sendJsonAnswer(ex, behaviour, response);
+  const frames = responseFrames(responseEvents(response, obfuscate), behaviour, ex.style);
   await writeSse(ex.res, replyHeaders(SSE_TYPE, ex.arrival), frames, writeOptions(behaviour));
 }
 
@@ -57,5 +59,5 @@ export async function countInputTokens(state: MockState, ex: Exchange, body: Jso
   const behaviour = behaviourFor(model ?? '');
   if (model !== undefined && (await preflight(state, ex, behaviour))) return;
   const tokens = countTokens(responsesInputTexts(body), '', behaviour.output === 'reasoning');
-  sendJsonAnswer(ex, behaviour, JSON.stringify({ object: 'response.input_tokens', input_tokens: tokens.input }));
+  sendJsonAnswer(ex, behaviour, { object: 'response.input_tokens', input_tokens: tokens.input });
 }

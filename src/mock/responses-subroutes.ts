@@ -14,7 +14,7 @@ const PLAIN = behaviourFor('mock-echo');
 
 function found(state: MockState, ex: Exchange, id: string): StoredResponse | undefined {
   const stored = state.store.get(id);
-  if (stored === undefined) sendJson(ex.res, ex.arrival, 404, responseNotFound(id));
+  if (stored === undefined) sendJson(ex, 404, responseNotFound(id));
   return stored;
 }
 
@@ -22,16 +22,16 @@ export async function retrieveResponse(state: MockState, ex: Exchange, id: strin
   const stored = found(state, ex, id);
   if (stored === undefined) return;
   const query = new URLSearchParams(ex.query);
-  if (query.get('stream') !== 'true') return sendJson(ex.res, ex.arrival, 200, JSON.stringify(stored.response));
+  if (query.get('stream') !== 'true') return sendJson(ex, 200, stored.response);
   const after = Number(query.get('starting_after') ?? '-1');
   const obfuscate = query.get('include_obfuscation') === 'false' ? false : stored.obfuscate;
   const events = responseEvents(stored.response, obfuscate).filter((event) => event.sequence_number > after);
-  await writeSse(ex.res, replyHeaders(SSE_TYPE, ex.arrival), responseFrames(events, PLAIN), { deltaDelayMs: 0, bytewise: false, end: 'close' });
+  await writeSse(ex.res, replyHeaders(SSE_TYPE, ex.arrival), responseFrames(events, PLAIN, ex.style), { deltaDelayMs: 0, bytewise: false, end: 'close' });
 }
 
 export function deleteResponse(state: MockState, ex: Exchange, id: string): void {
-  if (!state.store.delete(id)) return sendJson(ex.res, ex.arrival, 404, responseNotFound(id));
-  sendJson(ex.res, ex.arrival, 200, JSON.stringify({ id, object: 'response', deleted: true }));
+  if (!state.store.delete(id)) return sendJson(ex, 404, responseNotFound(id));
+  sendJson(ex, 200, { id, object: 'response', deleted: true });
 }
 
 /** Marks the stored response cancelled (the mock allows it for any response) and returns it. */
@@ -39,12 +39,12 @@ export function cancelResponse(state: MockState, ex: Exchange, id: string): void
   const stored = found(state, ex, id);
   if (stored === undefined) return;
   stored.response.status = 'cancelled';
-  sendJson(ex.res, ex.arrival, 200, JSON.stringify(stored.response));
+  sendJson(ex, 200, stored.response);
 }
 
 export function listInputItems(state: MockState, ex: Exchange, id: string): void {
   const stored = found(state, ex, id);
   if (stored === undefined) return;
   const page = listPage(stored.inputItems, parseListQuery(new URLSearchParams(ex.query)));
-  sendJson(ex.res, ex.arrival, 200, JSON.stringify(page));
+  sendJson(ex, 200, page);
 }

@@ -2,7 +2,7 @@
 // open-connection counts and for `close()`), request bodies read whole before dispatch.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { MockState } from './context.js';
+import type { IncomingExchange, MockState } from './context.js';
 import { dispatch } from './dispatch.js';
 import { parseJson } from './json.js';
 
@@ -29,7 +29,7 @@ function onRequest(state: MockState, req: IncomingMessage, res: ServerResponse):
   const target = req.url ?? '/';
   const mark = target.indexOf('?');
   readBody(req, (body) => {
-    const ex = {
+    const ex: IncomingExchange = {
       res,
       method: req.method ?? 'GET',
       pathname: mark < 0 ? target : target.slice(0, mark),

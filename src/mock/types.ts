@@ -1,5 +1,6 @@
 // Public shapes of the fake OpenAI upstream (`aisix mock`): its start options, the handle a test
 // gets back, and one entry of its in-memory request log.
+import type { JsonStyle } from './json-style.js';
 
 export interface MockOptions {
   /** listen host, default 127.0.0.1 */
@@ -8,6 +9,11 @@ export interface MockOptions {
   port?: number;
   /** when set, every request must carry `Authorization: Bearer <apiKey>` */
   apiKey?: string;
+  /**
+   * how JSON bodies and SSE `data:` lines are written, default `compact`; a request's
+   * `x-mock-json-style` header (or `metadata.mock_json_style`) overrides it
+   */
+  jsonStyle?: JsonStyle;
 }
 
 export interface RecordedRequest {

@@ -62,3 +62,15 @@ export async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
   for await (const event of stream) events.push(event);
   return events;
 }
+
+/**
+ * What Python's `json.dumps(value, ensure_ascii=False)` writes (`", "` and `": "` separators),
+ * derived from JSON.stringify's indented form, an oracle independent of the mock's serializer:
+ * raw newlines only ever appear between tokens there, never inside strings.
+ */
+export function pythonDumps(value: unknown): string {
+  return JSON.stringify(value, null, 1)
+    .replace(/,\n */g, ', ')
+    .replace(/([[{])\n */g, '$1')
+    .replace(/\n *([\]}])/g, '$1');
+}
