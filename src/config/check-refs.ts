@@ -1,8 +1,9 @@
 // Cross references, checked once every collection is read: models → provider keys (by name or
-// derived id), routing targets and allowed_models → models, and api keys that share a credential.
+// derived id, a `provider_key_id` resolved to the key's display_name so downstream sees one
+// form), routing targets and allowed_models → models, and api keys that share a credential.
 import { deriveResourceId } from './resource-id.js';
 import type { CredentialRef } from './section-api-keys.js';
-import type { Reference } from './section-models.js';
+import type { ProviderKeyIdRef, Reference } from './section-models.js';
 import type { IssueSink } from './issues.js';
 import type { Model, ProviderKey } from './types.js';
 
@@ -10,7 +11,7 @@ export interface References {
   providerKeys: readonly ProviderKey[];
   models: readonly Model[];
   providerKeyRefs: readonly Reference[];
-  providerKeyIdRefs: readonly Reference[];
+  providerKeyIdRefs: readonly ProviderKeyIdRef[];
   routingTargets: readonly Reference[];
   allowedModelRefs: readonly Reference[];
   credentials: readonly CredentialRef[];
@@ -18,19 +19,15 @@ export interface References {
 
 const LISTED_NAMES = 10;
 
-export function checkReferences(refs: References, sink: IssueSink): void {
+/** Reports every bad reference; returns the models with each `provider_key_id` resolved to a display_name. */
+export function checkReferences(refs: References, sink: IssueSink): Model[] {
   const keyNames = refs.providerKeys.map((k) => k.name);
   const keySet = new Set(keyNames);
   const keyListing = defined(keyNames, 'provider_keys');
   for (const ref of refs.providerKeyRefs) {
     if (!keySet.has(ref.value)) sink.error(ref.pos, ref.scope, `provider_key references unknown provider key ${JSON.stringify(ref.value)} ${keyListing}`);
   }
-  const ids = new Set(keyNames.map((name) => deriveResourceId('provider_keys', name)));
-  for (const ref of refs.providerKeyIdRefs) {
-    if (!ids.has(ref.value)) {
-      sink.error(ref.pos, ref.scope, `provider_key_id ${JSON.stringify(ref.value)} is not the derived id of any provider key in this file — write \`provider_key: <display_name>\` instead`);
-    }
-  }
+  const models = resolveProviderKeyIds(refs, sink);
   const modelNames = refs.models.map((m) => m.name);
   const modelSet = new Set(modelNames);
   const modelListing = defined(modelNames, 'models');
@@ -43,6 +40,34 @@ export function checkReferences(refs: References, sink: IssueSink): void {
     if (!known(ref.value)) sink.error(ref.pos, ref.scope, `allowed_models entry references unknown model ${JSON.stringify(ref.value)} ${modelListing}`);
   }
   checkCredentials(refs.credentials, sink);
+  return models;
+}
+
+/** AISIX's canonical form: `provider_key_id` must be the derived id of a provider key in the file. */
+function resolveProviderKeyIds(refs: References, sink: IssueSink): Model[] {
+  const byId = new Map<string, string>();
+  for (const { name } of refs.providerKeys) if (name !== '') byId.set(deriveResourceId('provider_keys', name), name);
+  const models = [...refs.models];
+  for (const ref of refs.providerKeyIdRefs) {
+    const name = byId.get(ref.value);
+    const model = models[ref.model];
+    if (name === undefined) sink.error(ref.pos, ref.scope, unknownIdMessage(ref.value, byId));
+    else if (model !== undefined) models[ref.model] = { ...model, providerKey: name };
+  }
+  return models;
+}
+
+function unknownIdMessage(value: string, byId: ReadonlyMap<string, string>): string {
+  const quoted = JSON.stringify(value);
+  const names = [...byId.values()];
+  if (names.includes(value)) {
+    return `provider_key_id ${quoted} is a provider key's display_name, not its derived id — write \`provider_key: ${value}\` instead`;
+  }
+  if (names.length === 0) return `provider_key_id ${quoted} is not the derived id of a provider key (no provider_keys are defined in this file)`;
+  const pairs = [...byId].map(([id, name]) => `${id} (${name})`);
+  const shown = pairs.slice(0, LISTED_NAMES).join(', ');
+  const more = pairs.length > LISTED_NAMES ? ` and ${pairs.length - LISTED_NAMES} more` : '';
+  return `provider_key_id ${quoted} is not the derived id of any provider key in this file (defined: ${shown}${more}) — or write \`provider_key: <display_name>\``;
 }
 
 function checkCredentials(credentials: readonly CredentialRef[], sink: IssueSink): void {

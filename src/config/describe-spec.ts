@@ -14,7 +14,7 @@ export function describeSpec(spec: FieldSpec): string {
     case 'enum':
       return `one of ${spec.values.map((v) => `\`${v}\``).join(', ')}`;
     case 'list':
-      return `a list of ${pluralKind(spec.items)}`;
+      return `a list of ${pluralKind(spec.items)}${spec.orValue === undefined ? '' : ` or the string ${JSON.stringify(spec.orValue)}`}`;
     case 'object':
       return 'a mapping';
     case 'ignored':

@@ -52,6 +52,8 @@ export interface ListSpec<I extends FieldSpec = FieldSpec> extends BaseSpec {
   readonly type: 'list';
   readonly items: I;
   readonly minItems?: number;
+  /** a string accepted instead of a list (`allowed_origins: "*"`), read as a one-entry list */
+  readonly orValue?: string;
 }
 
 export interface ObjectSpec<F extends FieldTable = FieldTable> extends BaseSpec {

@@ -64,8 +64,12 @@ function fieldSchema(spec: FieldSpec): Schema {
       return compact({ type: 'boolean', description: spec.description, default: spec.default });
     case 'enum':
       return compact({ type: 'string', description: spec.description, enum: [...spec.values], default: spec.default });
-    case 'list':
-      return compact({ type: 'array', description: spec.description, items: fieldSchema(spec.items), minItems: spec.minItems });
+    case 'list': {
+      const list = compact({ type: 'array', description: spec.description, items: fieldSchema(spec.items), minItems: spec.minItems });
+      if (spec.orValue === undefined) return list;
+      const { description, ...array } = list;
+      return { description, anyOf: [array, { type: 'string', const: spec.orValue }] };
+    }
     case 'object':
       return objectSchema(spec.fields, spec.description);
     case 'ignored':

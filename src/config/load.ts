@@ -1,6 +1,7 @@
 // THE config loader, shared by serve, validate, test-request and live reload: text → YAML
-// document → top level → proxy and the four collections → cross references → a deeply frozen
-// Config, or the list of every problem found. Pure apart from loadConfigFile's one read.
+// document → top level → proxy and the four collections → cross references (provider_key_id
+// resolved to names) and the rules that need auth (non-loopback addr, `allowed_origins: "*"`)
+// → a deeply frozen Config, or the list of every problem found. Pure apart from loadConfigFile's one read.
 import { readFile } from 'node:fs/promises';
 import { checkReferences } from './check-refs.js';
 import { deepFreeze } from './freeze.js';
@@ -35,18 +36,25 @@ export function loadConfigText(text: string, path: string, options: LoadOptions)
   if (top === null) return { ok: false, issues: sink.finish(), counts: NO_ENTRIES };
   const ctx: LoadContext = { src, sink, env: options.env, missingEnv: options.missingEnv, now: options.now };
   const section = (key: string): unknown => top.sections.get(key);
-  const { settings: proxy, addrPos } = readProxy(section('proxy'), ctx);
+  const { settings: proxy, addrPos, anyOriginPos } = readProxy(section('proxy'), ctx);
   const providerKeys = readProviderKeys(section('provider_keys'), ctx);
   const models = readModels(section('models'), ctx);
   const apiKeys = readApiKeys(section('api_keys'), ctx);
   const guardrails = readGuardrails(section('guardrails'), ctx);
-  checkReferences({ providerKeys, ...models, ...apiKeys }, sink);
+  const resolvedModels = checkReferences({ providerKeys, ...models, ...apiKeys }, sink);
   if (!isLoopbackHost(proxy.host) && apiKeys.keys.length === 0) {
     sink.error(addrPos, 'proxy', `addr ${proxy.addr} accepts connections from other machines, but no api_keys are defined — add an api key, or listen on 127.0.0.1`);
   }
+  if (anyOriginPos !== null && apiKeys.keys.length === 0) {
+    sink.error(
+      anyOriginPos,
+      'proxy',
+      'allowed_origins "*" would let any web page open in your browser use this proxy and its provider keys, and auth is off (no api_keys are defined) — list the origins you need (loopback ones are always allowed), or add an api key',
+    );
+  }
   const issues = sink.finish();
   if (sink.hasErrors) return { ok: false, issues, counts: top.counts };
-  const config: Config = { path, proxy, providerKeys, models: models.models, apiKeys: apiKeys.keys, guardrails };
+  const config: Config = { path, proxy, providerKeys, models: resolvedModels, apiKeys: apiKeys.keys, guardrails };
   return { ok: true, config: deepFreeze(config), issues, counts: top.counts };
 }
 

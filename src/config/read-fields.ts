@@ -1,13 +1,13 @@
 // The generic checker: walks one YAML mapping against a field table (field-spec.ts), reports
 // unknown keys (with "did you mean"), wrong types, missing required fields and AISIX-only fields,
 // interpolates `${VAR}` in string values, and returns the valid values with their positions.
-import type { Entry, EntryValues, FieldSpec, FieldTable, Located } from './field-spec.js';
+import type { Entry, EntryValues, FieldSpec, FieldTable, ListSpec, Located } from './field-spec.js';
 import type { Env } from './interpolate.js';
 import type { IssueSink } from './issues.js';
 import { checkScalar, typeError } from './read-scalars.js';
 import { didYouMean } from './suggest.js';
 import type { SourcePosition } from './types.js';
-import { isAlias, isMap, isNullNode, isSeq, keyName, type Pair, type YAMLMap, type YamlSource } from './yaml-source.js';
+import { isAlias, isMap, isNullNode, isScalar, isSeq, keyName, type Pair, type Scalar, type YAMLMap, type YamlSource } from './yaml-source.js';
 
 /** What every loader step needs: the parsed file, the issue sink and the environment. */
 export interface LoadContext {
@@ -84,7 +84,7 @@ export function checkValue(node: unknown, spec: FieldSpec, ctx: FieldContext): C
     ctx.sink.error(ctx.src.posOf(node), ctx.scope, 'YAML aliases (`*name`) are not supported (AISIX rejects them too); write the value out');
     return undefined;
   }
-  if (spec.type === 'list') return checkList(node, spec.items, spec.minItems ?? 0, ctx);
+  if (spec.type === 'list') return spec.orValue !== undefined && isScalar(node) ? checkOrValue(node, spec, ctx) : checkList(node, spec, ctx);
   if (spec.type === 'object') {
     if (!isMap(node)) return typeError(node, spec, ctx);
     return { value: readEntry(node, spec.fields, ctx, `${ctx.field}.`), unresolved: false };
@@ -92,8 +92,20 @@ export function checkValue(node: unknown, spec: FieldSpec, ctx: FieldContext): C
   return checkScalar(node, spec, ctx);
 }
 
-function checkList(node: unknown, items: FieldSpec, minItems: number, ctx: FieldContext): Checked | undefined {
-  if (!isSeq(node)) return typeError(node, { type: 'list', items, description: '' }, ctx);
+/** A list's one string alternative (`"*"`), interpolated like any string, read as a one-entry list. */
+function checkOrValue(node: Scalar, spec: ListSpec, ctx: FieldContext): Checked | undefined {
+  if (typeof node.value !== 'string') return typeError(node, spec, ctx);
+  const checked = checkScalar(node, { type: 'string', description: spec.description }, ctx);
+  if (checked === undefined) return undefined;
+  if (checked.unresolved) return { value: [], unresolved: true };
+  if (checked.value !== spec.orValue) return typeError(node, spec, ctx);
+  const only: Located<unknown> = { value: checked.value, pos: ctx.src.posOf(node), unresolved: false };
+  return { value: [only], unresolved: false };
+}
+
+function checkList(node: unknown, spec: ListSpec, ctx: FieldContext): Checked | undefined {
+  if (!isSeq(node)) return typeError(node, spec, ctx);
+  const { items, minItems = 0 } = spec;
   if (node.items.length < minItems) {
     ctx.sink.error(ctx.src.posOf(node), ctx.scope, `field \`${ctx.field}\` must have at least ${minItems} ${minItems === 1 ? 'entry' : 'entries'}`);
   }

@@ -19,10 +19,16 @@ export interface Reference {
   readonly scope: string;
 }
 
+/** A `provider_key_id`, resolved to the provider key's display_name by check-refs.ts. */
+export interface ProviderKeyIdRef extends Reference {
+  /** index of the model in ModelsRead.models that wrote it */
+  readonly model: number;
+}
+
 export interface ModelsRead {
   models: Model[];
   providerKeyRefs: Reference[];
-  providerKeyIdRefs: Reference[];
+  providerKeyIdRefs: ProviderKeyIdRef[];
   routingTargets: Reference[];
 }
 
@@ -30,16 +36,17 @@ const SHAPE_KEYS = ['routing', 'ensemble', 'semantic'] as const;
 
 export function readModels(node: unknown, base: LoadContext): ModelsRead {
   const out: ModelsRead = { models: [], providerKeyRefs: [], providerKeyIdRefs: [], routingTargets: [] };
-  visitCollection(node, 'models', base, (visit) => out.models.push(readModel(visit, out)));
+  visitCollection(node, 'models', base, (visit) => out.models.push(readModel(visit, out, out.models.length)));
   return out;
 }
 
-function readModel(visit: EntryVisit, out: ModelsRead): Model {
+/** `index` is where the returned model goes in `out.models` (provider_key_id refs point there). */
+function readModel(visit: EntryVisit, out: ModelsRead, index: number): Model {
   const { ctx } = visit;
   const entry = readEntry(visit.node, MODEL_FIELDS, ctx);
   const v = entry.values;
   const kind = shapeOf(entry, visit);
-  if (kind === 'direct') checkDirect(entry, visit, out);
+  if (kind === 'direct') checkDirect(entry, visit, out, index);
   for (const target of v.routing?.values.targets ?? []) {
     const model = target.value.values.model;
     if (model !== undefined && !target.value.unresolved('model')) out.routingTargets.push({ value: model, pos: target.value.at('model'), scope: ctx.scope });
@@ -50,6 +57,7 @@ function readModel(visit: EntryVisit, out: ModelsRead): Model {
     kind,
     provider: direct ? (v.provider ?? null) : null,
     modelName: direct ? (v.model_name ?? null) : null,
+    // a provider_key_id is replaced by the key's display_name once all keys are read (check-refs.ts)
     providerKey: direct ? (v.provider_key ?? null) : null,
     wildcard: direct && countStars(v.display_name ?? '') === 1,
     timeoutMs: v.timeout ?? null,
@@ -82,7 +90,7 @@ function shapeOf(entry: ModelEntry, { ctx }: EntryVisit): Shape {
   return shape;
 }
 
-function checkDirect(entry: ModelEntry, { ctx }: EntryVisit, out: ModelsRead): void {
+function checkDirect(entry: ModelEntry, { ctx }: EntryVisit, out: ModelsRead, index: number): void {
   const v = entry.values;
   if (!entry.has('provider')) ctx.sink.error(entry.pos, ctx.scope, 'field `provider` is required (the vendor id, e.g. `openai`)');
   if (!entry.has('model_name')) ctx.sink.error(entry.pos, ctx.scope, 'field `model_name` is required (the upstream model id, e.g. `gpt-4o-mini`)');
@@ -92,7 +100,9 @@ function checkDirect(entry: ModelEntry, { ctx }: EntryVisit, out: ModelsRead): v
     ctx.sink.error(entry.pos, ctx.scope, 'field `provider_key` is required (the display_name of one of the provider_keys)');
   }
   if (v.provider_key !== undefined && !entry.unresolved('provider_key')) out.providerKeyRefs.push({ value: v.provider_key, pos: entry.at('provider_key'), scope: ctx.scope });
-  if (v.provider_key_id !== undefined) out.providerKeyIdRefs.push({ value: v.provider_key_id, pos: entry.at('provider_key_id'), scope: ctx.scope });
+  if (v.provider_key_id !== undefined && !entry.unresolved('provider_key_id')) {
+    out.providerKeyIdRefs.push({ value: v.provider_key_id, pos: entry.at('provider_key_id'), scope: ctx.scope, model: index });
+  }
   checkWildcard(entry, ctx);
 }
 

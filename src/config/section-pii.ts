@@ -26,7 +26,7 @@ export function readPii(node: YAMLMap, ctx: EntryContext): PiiGuardrail {
     detectors,
     customPatterns,
     defaultAction,
-    maxBufferBytes: v.max_buffer_bytes ?? PII_FIELDS.max_buffer_bytes.default,
+    maxBufferBytes: v.max_buffer_bytes ?? null, // unset: proxy.guardrail_buffer_bytes applies
     onBufferExceeded: v.on_buffer_exceeded ?? PII_FIELDS.on_buffer_exceeded.default,
   };
 }

@@ -1,11 +1,14 @@
-// `provider_keys`: upstream credentials. `api_key` and its alias `secret` are exclusive; the
-// secret itself is never printed. `request.forward_client_headers` is the one override we act on.
+// `provider_keys`: upstream credentials. `api_key` and its alias `secret` are exclusive, and the
+// value (after interpolation) must be sendable as an HTTP header value; the secret itself is
+// never printed. `request.forward_client_headers` is the one override we act on.
 import { visitCollection, type EntryVisit } from './collections.js';
 import type { Entry } from './field-spec.js';
+import { headerValueProblem } from './header-value.js';
 import type { LoadContext } from './read-fields.js';
 import { readEntry } from './read-fields.js';
 import { PROVIDER_KEY_FIELDS } from './spec/provider-key.js';
 import type { ProviderKey } from './types.js';
+import { findPair, isScalar, type YAMLMap } from './yaml-source.js';
 
 type ProviderKeyEntry = Entry<typeof PROVIDER_KEY_FIELDS>;
 
@@ -23,6 +26,7 @@ function readProviderKey({ node, ctx }: EntryVisit): ProviderKey {
   } else if (!entry.has('api_key') && !entry.has('secret')) {
     ctx.sink.error(entry.pos, ctx.scope, 'one of `api_key` or `secret` is required (the upstream API key, e.g. `api_key: ${OPENAI_API_KEY}`)');
   }
+  for (const field of ['api_key', 'secret'] as const) checkHeaderValue(entry, field, node, ctx);
   return {
     name: v.display_name ?? '',
     provider: v.provider ?? PROVIDER_KEY_FIELDS.provider.default,
@@ -31,6 +35,33 @@ function readProviderKey({ node, ctx }: EntryVisit): ProviderKey {
     adapter: v.adapter ?? null,
     forwardClientHeaders: forwardHeaders(entry, ctx),
   };
+}
+
+/**
+ * The key travels as `Authorization: Bearer <key>`: a value with control characters or characters
+ * beyond Latin-1 would fail every request (as a misleading connection error), so it is a load error.
+ * Leading or trailing spaces are sent as written (as AISIX does), with a warning. Never echoes it.
+ */
+function checkHeaderValue(entry: ProviderKeyEntry, field: 'api_key' | 'secret', node: YAMLMap, ctx: EntryVisit['ctx']): void {
+  const value = entry.values[field];
+  if (value === undefined || entry.unresolved(field)) return;
+  const problem = headerValueProblem(value);
+  if (problem === null) return;
+  const raw = findPair(node, field)?.value;
+  const written = isScalar(raw) && typeof raw.value === 'string' ? raw.value : '';
+  const variables = written.includes(problem.char) ? [] : variablesIn(written);
+  const where = variables.length === 0 ? '' : ` — check environment variable${variables.length === 1 ? '' : 's'} ${variables.map((n) => `\`${n}\``).join(', ')}`;
+  if (problem.kind === 'whitespace') {
+    ctx.sink.warning(entry.at(field), ctx.scope, `field \`${field}\` ${problem.what}, sent as part of the key (upstreams usually answer 401)${where || ' — remove it'}`);
+  } else {
+    ctx.sink.error(entry.at(field), ctx.scope, `field \`${field}\` ${problem.what}, which cannot be sent in an HTTP header: every request with this key would fail${where || ' — fix the value'}`);
+  }
+}
+
+/** The `${NAME}`s a scalar interpolates (`$${…}` is a literal, not a variable). */
+function variablesIn(written: string): string[] {
+  const names = [...written.replaceAll('$$', '').matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+  return [...new Set(names)];
 }
 
 function forwardHeaders(entry: ProviderKeyEntry, ctx: EntryVisit['ctx']): string[] {

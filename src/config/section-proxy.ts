@@ -1,5 +1,7 @@
-// The `proxy:` section: local listen address, limits, timeouts and the request log, with the
-// defaults of DESIGN.md §2 (kept in spec/proxy.ts).
+// The `proxy:` section: local listen address, limits, timeouts, the request log and the browser
+// origins allowed besides loopback, with the defaults of DESIGN.md §2 (kept in spec/proxy.ts).
+// Rules that need the api keys (non-loopback addr, `"*"` origins) are checked by load.ts.
+import { ANY_ORIGIN, parseOrigin } from './allowed-origins.js';
 import type { Entry } from './field-spec.js';
 import { FILE_SCOPE } from './issues.js';
 import { parseAddr } from './listen-addr.js';
@@ -14,6 +16,8 @@ export interface ProxyRead {
   settings: ProxySettings;
   /** where `addr` is written (or the section, or 1:1) for problems found later */
   addrPos: SourcePosition;
+  /** where `"*"` is written in `allowed_origins`, or null (it needs api_keys: checked later) */
+  anyOriginPos: SourcePosition | null;
 }
 
 export function readProxy(node: unknown, base: LoadContext): ProxyRead {
@@ -29,10 +33,41 @@ export function readProxy(node: unknown, base: LoadContext): ProxyRead {
     base.sink.error(entry.at('addr'), 'proxy', `field \`addr\` ${parsed.reason}`);
   }
   const addrPos = entry?.at('addr') ?? (isNullNode(node) ? FILE_START : base.src.posOf(node));
-  return { settings: settings(addr, parsed, entry), addrPos };
+  const origins = entry === null ? { list: [], anyOriginPos: null } : allowedOrigins(entry, base);
+  return { settings: settings(addr, parsed, entry, origins.list), addrPos, anyOriginPos: origins.anyOriginPos };
 }
 
-function settings(addr: string, parsed: ReturnType<typeof parseAddr>, entry: ProxyEntry | null): ProxySettings {
+/** Normalised origins; `"*"` must stand alone. Each bad entry is reported at itself. */
+function allowedOrigins(entry: ProxyEntry, base: LoadContext): { list: string[]; anyOriginPos: SourcePosition | null } {
+  const written = entry.values.allowed_origins ?? [];
+  const list: string[] = [];
+  const first = new Map<string, number>();
+  let anyOriginPos: SourcePosition | null = null;
+  for (const [i, { value, pos, unresolved }] of written.entries()) {
+    if (unresolved === true) continue;
+    const field = `field \`allowed_origins[${i}]\``;
+    if (value === ANY_ORIGIN) {
+      if (written.length > 1) base.sink.error(pos, 'proxy', `${field} is "*", which allows every origin: write \`allowed_origins: "*"\` alone, or list origins only`);
+      anyOriginPos = pos;
+      continue;
+    }
+    const parsed = parseOrigin(value);
+    if (!parsed.ok) {
+      base.sink.error(pos, 'proxy', `${field} ${parsed.reason}, got ${JSON.stringify(value)}`);
+      continue;
+    }
+    const seen = first.get(parsed.origin);
+    if (seen === undefined) {
+      first.set(parsed.origin, i);
+      list.push(parsed.origin);
+    } else {
+      base.sink.warning(pos, 'proxy', `${field} is ${parsed.origin} again (already allowed_origins[${seen}])`);
+    }
+  }
+  return { list: anyOriginPos === null ? list : [ANY_ORIGIN], anyOriginPos };
+}
+
+function settings(addr: string, parsed: ReturnType<typeof parseAddr>, entry: ProxyEntry | null, allowedOrigins: readonly string[]): ProxySettings {
   const v = entry?.values ?? {};
   return {
     addr,
@@ -46,5 +81,6 @@ function settings(addr: string, parsed: ReturnType<typeof parseAddr>, entry: Pro
     logFile: v.log_file ?? null,
     logBodies: v.log_bodies ?? PROXY_FIELDS.log_bodies.default,
     shutdownGraceMs: v.shutdown_grace_ms ?? PROXY_FIELDS.shutdown_grace_ms.default,
+    allowedOrigins,
   };
 }

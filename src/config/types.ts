@@ -30,6 +30,12 @@ export interface ProxySettings {
   logFile: string | null;
   logBodies: boolean;
   shutdownGraceMs: number;
+  /**
+   * browser origins besides loopback ones that may call the proxy (`proxy.allowed_origins`),
+   * normalised as browsers send them (`https://app.example.com`, lower-case, no default port);
+   * `['*']` = every origin (only accepted with api_keys); default `[]`
+   */
+  allowedOrigins: readonly string[];
 }
 
 export interface ProviderKey {
@@ -37,7 +43,7 @@ export interface ProviderKey {
   name: string;
   /** vendor id, free text (`openai`, `anthropic`, …); `""` when unset */
   provider: string;
-  /** the upstream secret (never printed) */
+  /** the upstream secret, `api_key` or its alias `secret` (never printed); always a valid HTTP header value */
   apiKey: string;
   /** as written, or null (openai falls back to https://api.openai.com/v1) */
   apiBase: string | null;
@@ -60,7 +66,7 @@ export interface Model {
   provider: string | null;
   /** upstream model id; in a wildcard model may contain `*` */
   modelName: string | null;
-  /** provider key name (display_name), null on non-direct models */
+  /** provider key name (display_name), also when the file used `provider_key_id`; null on non-direct models */
   providerKey: string | null;
   wildcard: boolean;
   /** non-streaming deadline in ms (`timeout`), null = proxy.upstream_timeout_ms; 0 disables */
@@ -145,7 +151,8 @@ export interface PiiGuardrail extends GuardrailBase {
   detectors: readonly PiiDetector[];
   customPatterns: readonly PiiCustomPattern[];
   defaultAction: PiiAction;
-  maxBufferBytes: number;
+  /** `max_buffer_bytes` as written, or null when unset (= proxy.guardrail_buffer_bytes; AISIX's own default is 262144) */
+  maxBufferBytes: number | null;
   onBufferExceeded: 'fail_closed' | 'fail_open';
 }
 

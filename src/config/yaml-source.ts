@@ -2,7 +2,7 @@
 // 1-based line:col. File-level problems (syntax, empty file, several documents) are reported
 // here; when there are any, nothing else is checked (the structure cannot be trusted).
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
-import type { Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { FILE_SCOPE, type IssueSink } from './issues.js';
 import type { SourcePosition } from './types.js';
 
@@ -62,7 +62,7 @@ export class YamlSource {
   }
 }
 
-export type { Node, Pair, YAMLMap, YAMLSeq };
+export type { Node, Pair, Scalar, YAMLMap, YAMLSeq };
 export { isAlias, isMap, isPair, isScalar, isSeq };
 
 /** A mapping key as a plain string, or null when the key is not a string scalar. */

@@ -115,8 +115,18 @@ describe('guardrails', () => {
     const result = load(guardrails('  - { name: p, kind: pii }\n'));
     expect(issueLines(result)).toEqual(['3:5 warning guardrails[0] ("p"): no `detectors` and no `custom_patterns`: this guardrail never matches']);
     expect(loaded(result).guardrails[0]).toEqual({
-      name: 'p', kind: 'pii', enabled: true, hookPoint: 'both', mode: 'block', detectors: [], customPatterns: [], defaultAction: 'mask', maxBufferBytes: 262144, onBufferExceeded: 'fail_closed',
+      name: 'p', kind: 'pii', enabled: true, hookPoint: 'both', mode: 'block', detectors: [], customPatterns: [], defaultAction: 'mask', maxBufferBytes: null, onBufferExceeded: 'fail_closed',
     });
+  });
+
+  it('pii max_buffer_bytes is null when unset (proxy.guardrail_buffer_bytes applies), as written when set', () => {
+    const text = `${HEADER}proxy:\n  guardrail_buffer_bytes: 1048576\nguardrails:\n` + yaml`
+      - { name: unset, kind: pii, detectors: [{ type: email }] }
+      - { name: set, kind: pii, detectors: [{ type: email }], max_buffer_bytes: 4096 }
+    `.replace(/^/gm, '  ');
+    const config = loaded(load(text));
+    expect(config.proxy.guardrailBufferBytes).toBe(1048576);
+    expect(config.guardrails.map((g) => (g.kind === 'pii' ? g.maxBufferBytes : 'keyword'))).toEqual([null, 4096]);
   });
 
   it('duplicate names are reported at the second one', () => {

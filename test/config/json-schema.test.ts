@@ -38,6 +38,14 @@ describe('aisix.schema.json', () => {
     expect(messages).toContain('/guardrails/0/hook_point must be equal to one of the allowed values');
   });
 
+  it('takes proxy.allowed_origins as a list of strings or the string "*"', () => {
+    const doc = (allowed_origins: unknown): unknown => ({ _format_version: '1', proxy: { allowed_origins } });
+    expect(validate(doc(['http://localhost:5173']))).toBe(true);
+    expect(validate(doc('*'))).toBe(true);
+    expect(validate(doc('http://localhost:5173'))).toBe(false);
+    expect(validate(doc([5173]))).toBe(false);
+  });
+
   it('describes keyword and pii guardrails separately by kind', () => {
     const entry = { name: 'g', kind: 'keyword', detectors: [] };
     expect(validate({ _format_version: '1', guardrails: [entry] })).toBe(false);

@@ -16,6 +16,7 @@ const FULL = yaml`
     log_file: logs/requests.jsonl
     log_bodies: true
     shutdown_grace_ms: 0
+    allowed_origins: ["HTTPS://App.Example.com:443", "http://localhost:5173"]
   provider_keys:
     - display_name: up
       provider: openai
@@ -91,6 +92,7 @@ describe('a valid full file', () => {
       logFile: 'logs/requests.jsonl',
       logBodies: true,
       shutdownGraceMs: 0,
+      allowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
     });
     expect(config.providerKeys).toEqual([
       { name: 'up', provider: 'openai', apiKey: 'sk-upstream', apiBase: null, adapter: null, forwardClientHeaders: ['x-trace-*', 'anthropic-beta'] },
@@ -167,6 +169,7 @@ describe('a valid full file', () => {
       logFile: null,
       logBodies: false,
       shutdownGraceMs: 10000,
+      allowedOrigins: [],
     });
     expect(config.providerKeys).toEqual([]);
     expect(config.guardrails).toEqual([]);

@@ -58,10 +58,51 @@ describe('models', () => {
       '10:5 error models[0] ("a"): `provider_key` and `provider_key_id` are mutually exclusive — keep `provider_key`',
       '10:22 error models[0] ("a"): field `provider_key_id` must be a non-empty string — quote it: "0000"',
     ]);
+  });
+
+  it('resolves provider_key_id to the provider key, so the model carries its display_name as with provider_key', () => {
+    const id = deriveResourceId('provider_keys', 'other');
+    const config = loaded(load(KEYS + yaml`
+      models:
+        - display_name: by-id
+          provider: openai
+          model_name: gpt-4o
+          provider_key_id: ${id}
+        - display_name: by-name
+          provider: openai
+          model_name: gpt-4o
+          provider_key: other
+    `));
+    expect(config.models.map((m) => [m.name, m.providerKey])).toEqual([['by-id', 'other'], ['by-name', 'other']]);
+    expect(config.providerKeys.find((k) => k.name === config.models[0]?.providerKey)?.name).toBe('other');
+    expect(Object.isFrozen(config.models[0])).toBe(true);
+  });
+
+  it('resolves a provider_key_id written with ${VAR} interpolation', () => {
+    const config = loaded(load(KEYS + 'models:\n  - { display_name: a, provider: openai, model_name: m, provider_key_id: "${PK_ID}" }\n', { PK_ID: deriveResourceId('provider_keys', 'up') }));
+    expect(config.models[0]?.providerKey).toBe('up');
+  });
+
+  it('an unknown provider_key_id is an error at its value, listing the defined ids and names', () => {
+    const up = deriveResourceId('provider_keys', 'up');
+    const other = deriveResourceId('provider_keys', 'other');
     const unknown = load(KEYS + 'models:\n  - { display_name: a, provider: openai, model_name: m, provider_key_id: nope }\n');
     expect(issueLines(unknown)).toEqual([
-      '6:74 error models[0] ("a"): provider_key_id "nope" is not the derived id of any provider key in this file — write `provider_key: <display_name>` instead',
+      `6:74 error models[0] ("a"): provider_key_id "nope" is not the derived id of any provider key in this file (defined: ${up} (up), ${other} (other)) — or write \`provider_key: <display_name>\``,
     ]);
+    const name = load(KEYS + 'models:\n  - { display_name: a, provider: openai, model_name: m, provider_key_id: up }\n');
+    expect(issueLines(name)).toEqual([
+      '6:74 error models[0] ("a"): provider_key_id "up" is a provider key\'s display_name, not its derived id — write `provider_key: up` instead',
+    ]);
+    const none = load(HEADER + `models:\n  - { display_name: a, provider: openai, model_name: m, provider_key_id: ${up} }\n`);
+    expect(issueLines(none)).toEqual([
+      `3:74 error models[0] ("a"): provider_key_id "${up}" is not the derived id of a provider key (no provider_keys are defined in this file)`,
+    ]);
+  });
+
+  it('an unset variable in provider_key_id is only the missing-variable warning in validate mode', () => {
+    const result = load(KEYS + 'models:\n  - { display_name: a, provider: openai, model_name: m, provider_key_id: "${PK_ID}" }\n', {}, { missingEnv: 'warning' });
+    expect(issueLines(result)).toEqual(['6:75 warning models[0] ("a"): environment variable `PK_ID` is unset or empty']);
   });
 
   it('duplicate display_names are reported at the second one', () => {

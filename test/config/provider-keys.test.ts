@@ -107,3 +107,64 @@ describe('provider_keys', () => {
     expect(issueLines(result)).toEqual(['5:41 error provider_keys[0] ("a"): forward_client_headers entry "x-*-*" has 2 `*`; a glob may contain exactly one']);
   });
 });
+
+describe('provider key values must be sendable as an HTTP header value', () => {
+  const key = (value: string): string => HEADER + `provider_keys:\n  - display_name: up\n    provider: openai\n    api_key: ${value}\n`;
+
+  it('a newline from ${VAR} interpolation is an error at the value, naming the variable, never the value', () => {
+    const result = load(key('${OPENAI_API_KEY}'), { OPENAI_API_KEY: 'sk-live-123\n' });
+    expect(result.ok).toBe(false);
+    expect(issueLines(result)).toEqual([
+      '5:14 error provider_keys[0] ("up"): field `api_key` contains a line feed (U+000A), which cannot be sent in an HTTP header: every request with this key would fail — check environment variable `OPENAI_API_KEY`',
+    ]);
+    expect(JSON.stringify(result.issues)).not.toContain('sk-live-123');
+  });
+
+  it('a literal YAML escape "sk-abc\\ndef" is an error at the value', () => {
+    const result = load(key('"sk-abc\\ndef"'));
+    expect(issueLines(result)).toEqual([
+      '5:14 error provider_keys[0] ("up"): field `api_key` contains a line feed (U+000A), which cannot be sent in an HTTP header: every request with this key would fail — fix the value',
+    ]);
+    expect(JSON.stringify(result.issues)).not.toContain('sk-abc');
+  });
+
+  it('refuses CR, NUL, tab, DEL, C1 controls and characters beyond Latin-1, in api_key and secret alike', () => {
+    const cases: [string, string][] = [
+      ['"sk\\r"', 'a carriage return (U+000D)'],
+      ['"sk\\0x"', 'a NUL character (U+0000)'],
+      ['"sk\\tx"', 'a tab (U+0009)'],
+      ['"sk\\x7Fx"', 'a control character (U+007F)'],
+      ['"sk\\x85x"', 'a control character (U+0085)'],
+      ['"sk\\e"', 'a control character (U+001B)'],
+      ['"sk–abc"', 'U+2013, a character outside Latin-1'],
+      ['"sk-\\U0001F511"', 'U+1F511, a character outside Latin-1'],
+    ];
+    for (const [value, what] of cases) {
+      expect(issueLines(load(key(value)))).toEqual([
+        `5:14 error provider_keys[0] ("up"): field \`api_key\` contains ${what}, which cannot be sent in an HTTP header: every request with this key would fail — fix the value`,
+      ]);
+    }
+    const secret = load(HEADER + 'provider_keys:\n  - { display_name: up, secret: "${K}" }\n', { K: 'a\u0000b' });
+    expect(issueLines(secret)).toEqual([
+      '3:33 error provider_keys[0] ("up"): field `secret` contains a NUL character (U+0000), which cannot be sent in an HTTP header: every request with this key would fail — check environment variable `K`',
+    ]);
+  });
+
+  it('Latin-1 letters load; leading or trailing spaces load with a warning and are kept as written', () => {
+    expect(issueLines(load(key('"sk-é"')))).toEqual([]);
+    const trailing = load(key('"${K}"'), { K: 'sk-abc ' });
+    expect(issueLines(trailing)).toEqual([
+      '5:14 warning provider_keys[0] ("up"): field `api_key` has a trailing space, sent as part of the key (upstreams usually answer 401) — check environment variable `K`',
+    ]);
+    expect(loaded(trailing).providerKeys[0]?.apiKey).toBe('sk-abc ');
+    expect(issueLines(load(key('" sk-abc "')))).toEqual([
+      '5:14 warning provider_keys[0] ("up"): field `api_key` has leading and trailing spaces, sent as part of the key (upstreams usually answer 401) — remove it',
+    ]);
+  });
+
+  it('an unset variable is only the missing-variable warning in validate mode', () => {
+    expect(issueLines(load(key('"${K}\\n"'), {}, { missingEnv: 'warning' }))).toEqual([
+      '5:15 warning provider_keys[0] ("up"): environment variable `K` is unset or empty',
+    ]);
+  });
+});

@@ -87,6 +87,12 @@ export const PII_FIELDS = {
     description: 'Your own regex detectors.',
   },
   default_action: { type: 'enum', values: PII_ACTIONS, default: 'mask', description: '`mask` rewrites matched spans; `block` answers 422.' },
-  max_buffer_bytes: { type: 'integer', minimum: 1, unit: 'bytes', default: 262144, description: 'Hold-back cap for streamed output.' },
+  max_buffer_bytes: {
+    type: 'integer',
+    minimum: 1,
+    unit: 'bytes',
+    default: 262144,
+    description: "Hold-back cap for streamed output (AISIX's default: 262144). Unset locally, `proxy.guardrail_buffer_bytes` applies; set, the smaller of the two.",
+  },
   on_buffer_exceeded: { type: 'enum', values: ['fail_closed', 'fail_open'], default: 'fail_closed', description: 'What to do when a stream outgrows the buffer.' },
 } as const satisfies FieldTable;

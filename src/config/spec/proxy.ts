@@ -62,4 +62,15 @@ export const PROXY_FIELDS = {
     default: 10000,
     description: 'How long SIGINT/SIGTERM/`q` waits for in-flight requests.',
   },
+  allowed_origins: {
+    type: 'list',
+    items: {
+      type: 'string',
+      minLength: 1,
+      description: 'An exact origin `scheme://host[:port]`: http or https, no path, no trailing `/` (e.g. `https://app.example.com`).',
+    },
+    orValue: '*',
+    description:
+      'Browser origins besides loopback ones (always allowed) that may call the proxy; other origins get 403. `"*"` allows every origin and needs api_keys. Default: none.',
+  },
 } as const satisfies FieldTable;
