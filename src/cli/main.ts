@@ -36,6 +36,8 @@ export interface MockOptions {
   host: string;
   port: number;
   apiKey?: string;
+  /** compact (default), spaced (Python's json.dumps) or usage-first */
+  jsonStyle?: string;
 }
 
 function parsePort(value: string): number {
@@ -110,6 +112,7 @@ export function createProgram(setExit: (code: number) => void): Command {
     .option('--host <host>', 'listen host', '127.0.0.1')
     .option('--port <port>', 'listen port, 0 picks a free one', parsePort, 4010)
     .option('--api-key <key>', 'require this bearer key')
+    .option('--json-style <style>', 'JSON style of every answer: compact, spaced or usage-first')
     .showHelpAfterError('(run "aisix mock --help" for usage)')
     .action(async (opts: MockOptions) => {
       const { runMock } = await import('./mock.js');

@@ -1,7 +1,8 @@
 // `aisix mock`: runs the fake OpenAI upstream on its own. Prints the ready line
 // `aisix mock listening on http://HOST:PORT` first on stdout, serves until SIGINT/SIGTERM (exit 0);
-// a port that cannot be bound is a one-line reason on stderr and exit 1.
-import { startMock, type MockServer } from '../mock/index.js';
+// a port that cannot be bound is a one-line reason on stderr and exit 1; an unknown
+// `--json-style` (once main.ts declares the option) one line on stderr and exit 2.
+import { JSON_STYLES, parseJsonStyle, startMock, type MockServer } from '../mock/index.js';
 import { ExitCode } from './exit-codes.js';
 import type { MockOptions } from './main.js';
 
@@ -27,10 +28,18 @@ function serveUntilSignal(mock: MockServer): Promise<number> {
   });
 }
 
-export async function runMock(opts: MockOptions): Promise<number> {
+/** `aisix mock` options, plus `--json-style <style>` once main.ts declares it. */
+export type MockCliOptions = MockOptions & { jsonStyle?: string };
+
+export async function runMock(opts: MockCliOptions): Promise<number> {
+  const jsonStyle = opts.jsonStyle === undefined ? undefined : parseJsonStyle(opts.jsonStyle);
+  if (opts.jsonStyle !== undefined && jsonStyle === undefined) {
+    process.stderr.write(`aisix mock: unknown --json-style '${opts.jsonStyle}' (expected ${JSON_STYLES.join(', ')})\n`);
+    return ExitCode.usage;
+  }
   let mock: MockServer;
   try {
-    mock = await startMock({ host: opts.host, port: opts.port, apiKey: opts.apiKey });
+    mock = await startMock({ host: opts.host, port: opts.port, apiKey: opts.apiKey, jsonStyle });
   } catch (err) {
     process.stderr.write(listenFailure(err, opts.host, opts.port) + '\n');
     return ExitCode.failure;
