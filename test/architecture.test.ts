@@ -1,6 +1,8 @@
-// Import direction (style-anchors §4): the gateway emits facts and never imports the UI; React and
-// Ink load only through serve's dynamic import of the TUI; the test-request client and the mock
-// stay free of gateway and UI code.
+// Import direction (style-anchors §4, DESIGN.md §8): the gateway emits facts and never imports the
+// UI; React and Ink load only through serve's dynamic import of the TUI; the test-request client and
+// the mock stay free of gateway and UI code; protocols import nothing of the gateway, guardrails or
+// UI; the mock writes the wire on its own; only the relay writes to a client socket.
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { filesUnder, importsOf, packageOf, resolveSource, ROOT, SRC, staticClosure } from './helpers/imports.js';
@@ -21,10 +23,32 @@ function offending(files: string[], rule: { packages: string[]; folders: string[
 }
 
 describe('architecture', () => {
-  it('the gateway, guardrails, events, sse, wire and mock code never import the UI, reporters or CLI', () => {
-    const files = ['gateway', 'guardrails', 'events', 'sse', 'wire', 'mock'].flatMap((name) => filesUnder(join(SRC, name)));
+  it('the gateway, guardrails, events, sse, protocols, net and mock code never import the UI, reporters or CLI', () => {
+    const files = ['gateway', 'guardrails', 'events', 'sse', 'protocols', 'net', 'mock'].flatMap((name) => filesUnder(join(SRC, name)));
     expect(files.length).toBeGreaterThan(40);
     expect(offending(files, { packages: UI_PACKAGES, folders: [folder('reporters'), folder('cli')] })).toEqual([]);
+  });
+
+  it('protocols import nothing of the gateway, guardrails, config, reporters or CLI', () => {
+    const files = filesUnder(join(SRC, 'protocols'));
+    expect(files.length).toBeGreaterThan(10);
+    expect(offending(files, { packages: [...UI_PACKAGES, 'undici'], folders: ['gateway', 'guardrails', 'config', 'reporters', 'cli', 'mock'].map(folder) })).toEqual([]);
+  });
+
+  it('guardrails import no gateway code, and the mock imports no protocol, guardrail or gateway code', () => {
+    expect(offending(filesUnder(join(SRC, 'guardrails')), { packages: [], folders: [folder('gateway')] })).toEqual([]);
+    expect(offending(filesUnder(join(SRC, 'mock')), { packages: [], folders: ['gateway', 'guardrails', 'protocols'].map(folder) })).toEqual([]);
+  });
+
+  it('only src/gateway/relay writes to a client socket', () => {
+    const WRITES = /\b(?:res|response|socket)\.(?:writeHead|write|end|flushHeaders)\(/;
+    const writers = filesUnder(join(SRC, 'gateway'))
+      .filter((file) => !file.startsWith(folder('gateway/relay')))
+      .filter((file) => WRITES.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(ROOT, file));
+    expect(writers).toEqual([]);
+    // the check can fail: the relay itself does write
+    expect(WRITES.test(readFileSync(join(SRC, 'gateway/relay/json.ts'), 'utf8'))).toBe(true);
   });
 
   it('the test-request client imports neither the gateway nor the UI', () => {

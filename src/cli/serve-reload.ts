@@ -1,6 +1,8 @@
 // Live config reload for `aisix serve`: watches the config file's folder (so editors that save by
 // renaming a temp file still count), debounces bursts of writes, and also reloads on SIGHUP. A
-// good file is swapped in for new requests; a bad one is rejected whole and reported.
+// good file is swapped in for new requests (the gateway re-checks it against the bound address and
+// may refuse it); a bad one is rejected whole and reported. Settings serve owns (the log) are
+// applied by `onApplied`; a setting that needs a restart says so in a warning.
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Config } from '../config/types.js';
@@ -14,6 +16,8 @@ export interface ReloadOptions {
   bus: EventBus;
   env: NodeJS.ProcessEnv;
   debounceMs?: number;
+  /** after a new config was swapped in: apply what serve owns (log file, log bodies) */
+  onApplied?: (previous: Config, next: Config) => void;
 }
 
 /** Starts watching; returns a function that stops watching and removes the SIGHUP handler. */
@@ -33,7 +37,9 @@ export function watchConfig(options: ReloadOptions): () => void {
     watcher = watch(dirname(resolve(options.path)), (_event, name) => {
       if (name === null || name === file) schedule();
     });
-    watcher.on('error', () => undefined);
+    watcher.on('error', (err: unknown) => {
+      options.bus.emit('warning', { message: `watching ${options.path} failed (${err instanceof Error ? err.message : String(err)}); edits are no longer picked up, SIGHUP still reloads` });
+    });
   } catch (err) {
     options.bus.emit('warning', { message: `cannot watch ${options.path} for changes (${String(err)}); SIGHUP still reloads` });
   }
@@ -56,11 +62,16 @@ async function reload(options: ReloadOptions): Promise<void> {
   }
   const previous = options.gateway.current().config;
   const next = result.config;
+  const applied = options.gateway.update(next);
+  if (!applied.ok) {
+    options.bus.emit('config.rejected', { time, errors: applied.errors.map((message) => ({ line: 1, col: 1, scope: '(file)', message })) });
+    return;
+  }
   if (next.proxy.addr !== previous.proxy.addr) {
     options.bus.emit('warning', { message: `proxy.addr changed to ${next.proxy.addr}: restart aisix serve to listen there (still on ${previous.proxy.addr})` });
   }
-  options.gateway.update(next);
-  options.bus.emit('config.reloaded', { time, ...diffAliases(previous, next) });
+  options.onApplied?.(previous, next);
+  options.bus.emit('config.reloaded', { time, ...diffAliases(previous, next), auth: next.apiKeys.length > 0 });
 }
 
 /** Aliases added, removed, and changed (same name, different target or settings). */

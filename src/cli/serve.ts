@@ -4,18 +4,16 @@
 // Stdout carries results only (the listening line, request lines or NDJSON); banners go to stderr.
 import type { Config } from '../config/types.js';
 import { createEventBus, type EventBus } from '../events/bus.js';
-import { createGateway } from '../gateway/index.js';
+import { createGateway, ExposureError } from '../gateway/index.js';
 import { attachJsonReporter } from '../reporters/json.js';
 import { attachLineReporter } from '../reporters/line.js';
-import { attachLogFile } from '../reporters/log-file.js';
 import { VERSION } from '../version.js';
 import { ExitCode } from './exit-codes.js';
 import type { ServeOptions } from './main.js';
 import type { mountTui } from '../reporters/tui/mount.js';
 import { loadServeConfig, type ServeConfig } from './serve-config.js';
+import { RequestLog } from './request-log.js';
 import { watchConfig } from './serve-reload.js';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export async function runServe(opts: ServeOptions): Promise<number> {
   const loaded = await loadServeConfig(opts, process.env);
@@ -23,42 +21,37 @@ export async function runServe(opts: ServeOptions): Promise<number> {
   const { config } = loaded;
   const host = opts.host ?? config.proxy.host;
   const port = opts.port ?? config.proxy.port;
-  if (!LOOPBACK.has(host) && config.apiKeys.length === 0) {
-    process.stderr.write(`aisix: refusing to listen on ${host} without api_keys: anyone on the network could use your provider keys (add api_keys, or listen on 127.0.0.1)\n`);
-    await loaded.close();
-    return ExitCode.failure;
-  }
   const bus = createEventBus();
   const tui = wantsTui(opts);
   // load React/Ink before listening, so the UI is mounted before the first request can arrive
   const tuiModule = tui ? await import('../reporters/tui/mount.js') : null;
   const detachReporter = tui ? () => undefined : opts.json ? attachJsonReporter(bus, process.stdout) : attachLineReporter(bus, { stdout: process.stdout, stderr: process.stderr });
-  const logPath = opts.logFile ?? config.proxy.logFile;
-  let log: { close(): Promise<void> } | null = null;
+  const log = new RequestLog(bus, opts.logFile ?? null);
   try {
-    if (logPath !== null) log = attachLogFile(bus, { path: logPath, bodies: config.proxy.logBodies });
+    log.open(config);
   } catch (err) {
     process.stderr.write(`aisix: ${(err as Error).message}\n`);
     await loaded.close();
     return ExitCode.failure;
   }
-  const gateway = createGateway({ config, bus, previews: tui || config.proxy.logBodies });
+  let gateway: ReturnType<typeof createGateway>;
   let url: string;
   try {
+    gateway = createGateway({ config, bus, previews: tui });
     url = await gateway.listen(host, port);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : code;
-    process.stderr.write(`aisix: cannot listen on ${host}:${port}: ${why} (${code}); pick another with --port\n`);
-    await Promise.all([log?.close(), loaded.close()]);
+    process.stderr.write(`aisix: ${listenFailure(err, host, port)}\n`);
+    await Promise.all([log.close(), loaded.close()]);
     return ExitCode.failure;
   }
   announce({ bus, config, url, loaded, opts, tui });
-  const stopWatching = loaded.watchPath === null ? () => undefined : watchConfig({ path: loaded.watchPath, gateway, bus, env: process.env });
+  const stopWatching = loaded.watchPath === null
+    ? () => undefined
+    : watchConfig({ path: loaded.watchPath, gateway, bus, env: process.env, onApplied: (_previous, next) => log.reopen(next) });
   const shutdown = createShutdown(async () => {
     stopWatching();
-    await gateway.close(config.proxy.shutdownGraceMs);
-    await Promise.all([log?.close(), loaded.close()]);
+    await gateway.close(gateway.current().config.proxy.shutdownGraceMs);
+    await Promise.all([log.close(), loaded.close()]);
     detachReporter();
   });
   const signalled = new Promise<void>((resolve) => {
@@ -75,6 +68,13 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     await shutdown();
   }
   return ExitCode.ok;
+}
+
+function listenFailure(err: unknown, host: string, port: number): string {
+  if (err instanceof ExposureError) return err.message;
+  const code = (err as NodeJS.ErrnoException).code ?? String(err);
+  const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : code;
+  return `cannot listen on ${host}:${port}: ${why} (${code}); pick another with --port`;
 }
 
 function wantsTui(opts: ServeOptions): boolean {

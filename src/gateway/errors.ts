@@ -1,7 +1,8 @@
-// Every error the gateway answers with, as a stable code, and the one renderer that turns it into
-// the OpenAI envelope `{"error":{message,type,param?,code?}}` (DESIGN.md §4). No other module
-// decides a status or an error type.
+// Every error the gateway answers with, as a stable code with its status, type and outcome
+// (DESIGN.md §4). No other module decides a status or an error type; the route's protocol puts
+// the error in its envelope (relay/error.ts renders it).
 import type { Outcome } from '../events/types.js';
+import { renderOpenAiError, type Protocol } from '../protocols/index.js';
 
 export type GatewayErrorCode =
   | 'bad_request'
@@ -11,6 +12,9 @@ export type GatewayErrorCode =
   | 'forbidden'
   | 'model_not_found'
   | 'unknown_route'
+  | 'host_not_allowed'
+  | 'origin_not_allowed'
+  | 'unsupported_media_type'
   | 'unknown_response'
   | 'body_too_large'
   | 'provider_rejected'
@@ -19,6 +23,8 @@ export type GatewayErrorCode =
   | 'upstream_status'
   | 'upstream_connection'
   | 'upstream_timeout'
+  | 'upstream_redirect'
+  | 'invalid_upstream_body'
   | 'internal';
 
 interface ErrorShape {
@@ -37,6 +43,9 @@ const SHAPES: Record<GatewayErrorCode, ErrorShape> = {
   model_not_found: { status: 404, type: 'model_not_found', outcome: 'not_found' },
   unknown_route: { status: 404, type: 'invalid_request_error', code: 'unknown_route', outcome: 'not_found' },
   unknown_response: { status: 404, type: 'invalid_request_error', outcome: 'not_found' },
+  host_not_allowed: { status: 403, type: 'permission_denied', code: 'host_not_allowed', outcome: 'forbidden' },
+  origin_not_allowed: { status: 403, type: 'permission_denied', code: 'origin_not_allowed', outcome: 'forbidden' },
+  unsupported_media_type: { status: 415, type: 'invalid_request_error', code: 'unsupported_media_type', outcome: 'bad_request' },
   body_too_large: { status: 413, type: 'invalid_request_error', code: 'body_too_large', outcome: 'too_large' },
   provider_rejected: { status: 400, type: 'invalid_request_error', outcome: 'provider_rejected' },
   blocked_input: { status: 422, type: 'content_filter', outcome: 'blocked_input' },
@@ -44,6 +53,8 @@ const SHAPES: Record<GatewayErrorCode, ErrorShape> = {
   upstream_status: { status: 502, type: 'upstream_error', outcome: 'upstream_error' },
   upstream_connection: { status: 502, type: 'upstream_error', code: 'connection_failed', outcome: 'upstream_error' },
   upstream_timeout: { status: 504, type: 'timeout', outcome: 'timeout' },
+  upstream_redirect: { status: 502, type: 'upstream_error', code: 'upstream_redirect', outcome: 'upstream_error' },
+  invalid_upstream_body: { status: 502, type: 'upstream_error', code: 'invalid_upstream_body', outcome: 'upstream_error' },
   internal: { status: 500, type: 'internal_error', outcome: 'internal_error' },
 };
 
@@ -82,16 +93,10 @@ export class GatewayError extends Error {
     this.rawBody = overrides.rawBody;
   }
 
-  /** The body to send: the relayed upstream envelope, or a freshly rendered one. */
-  body(): string {
-    return this.rawBody ?? envelope(this);
+  /** The body to send: the relayed upstream envelope, or one rendered in the route's envelope. */
+  body(protocol: Protocol | null = null): string {
+    if (this.rawBody !== undefined) return this.rawBody;
+    const fields = { message: this.message, type: this.type, param: this.param, code: this.errorCode };
+    return protocol === null ? renderOpenAiError(fields) : protocol.renderError(fields);
   }
-}
-
-/** The OpenAI error envelope; `param` and `code` are omitted when they have no value. */
-export function envelope(err: { message: string; type: string; param?: string | undefined; errorCode?: string | undefined }): string {
-  const body: Record<string, string> = { message: err.message, type: err.type };
-  if (err.param !== undefined) body.param = err.param;
-  if (err.errorCode !== undefined) body.code = err.errorCode;
-  return JSON.stringify({ error: body });
 }

@@ -1,111 +1,148 @@
-// createGateway(): the HTTP server, its router and the request lifecycle. Every request gets an
-// id, a RequestRecord and exactly one `request.finished` (bound to the response's 'close');
-// errors from any stage are rendered by send-error.ts. The config snapshot is swappable (reload):
-// a request keeps the snapshot it started with.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// createGateway(): the HTTP server and the request lifecycle. Every request gets an id, a
+// RequestRecord and exactly one `request.finished` (bound to the response's 'close'); it takes the
+// current runtime and holds it until then. Exposure (§9) runs before routing; then the matched
+// route's stages run in order (routes/table.ts); any error is rendered by relay/error.ts. Reload
+// builds the next runtime against the address actually bound and swaps it in, or rejects it whole.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { Config } from '../config/types.js';
 import type { EventBus } from '../events/bus.js';
-import { handleClientErrors } from './client-errors.js';
-import { chatEndpoint, responsesEndpoint, type ModelEndpoint } from './endpoints.js';
 import { GatewayError } from './errors.js';
-import { handleModelRequest } from './handle-model-request.js';
-import { listModels } from './list-models.js';
-import { RequestRecord } from './record.js';
-import { requestIdFor } from './request-id.js';
-import { ResponseAffinity } from './response-affinity.js';
-import { matchResponsesSubroute, handleResponsesSubroute } from './responses-subroutes.js';
-import { sendError } from './send-error.js';
-import { buildSnapshot, type Snapshot } from './snapshot.js';
-import { closeUnused } from './upstream.js';
+import { handleClientErrors } from './http/client-errors.js';
+import { requestIdFor } from './record/request-id.js';
+import { RequestRecord } from './record/request-record.js';
+import { sendError } from './relay/error.js';
+import { answerPreflight } from './relay/local.js';
+import type { GatewayServices, RequestContext } from './routes/context.js';
+import { matchRoute, unmatchedRouteName } from './routes/match.js';
+import { ResponseIds } from './runtime/response-ids.js';
+import { buildRuntime, type Runtime } from './runtime/runtime.js';
+import { checkExposure } from './stages/exposure.js';
 
 export interface GatewayOptions {
   config: Config;
   bus: EventBus;
-  /** keep 2 KB input/output previews on request.finished (log_bodies, TUI) */
+  /** always keep 2 KB input/output previews (the TUI); otherwise only when `proxy.log_bodies` */
   previews?: boolean;
 }
 
+export type UpdateResult = { ok: true } | { ok: false; errors: string[] };
+
 export interface Gateway {
   readonly server: Server;
-  /** resolves to the URL actually listened on (port 0 → the real port) */
+  /** resolves to the URL actually listened on (port 0 → the real port); rejects when the config may not serve there */
   listen(host: string, port: number): Promise<string>;
-  /** swaps in a new config for new requests; in-flight requests finish on their snapshot */
-  update(config: Config): void;
-  current(): Snapshot;
+  /** swaps in a new config for new requests, or rejects it whole; in-flight requests finish on theirs */
+  update(config: Config): UpdateResult;
+  current(): Runtime;
   inFlight(): number;
   /** stops accepting, waits up to `graceMs` for in-flight requests, then closes everything */
   close(graceMs: number): Promise<void>;
 }
 
-const MODEL_ROUTES: Record<string, ModelEndpoint> = {
-  '/v1/responses': responsesEndpoint,
-  '/v1/chat/completions': chatEndpoint,
-};
+/** A config the gateway refuses to serve with on the address it is (or would be) bound to. */
+export class ExposureError extends Error {
+  constructor(readonly errors: string[]) {
+    super(errors.join('; '));
+    this.name = 'ExposureError';
+  }
+}
+
+function build(config: Config, host: string | null, previous: Runtime | null): Runtime {
+  const result = buildRuntime(config, host, previous);
+  if (!result.ok) throw new ExposureError(result.errors);
+  return result.runtime;
+}
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { bus } = options;
-  const previews = options.previews ?? options.config.proxy.logBodies;
-  let snapshot = buildSnapshot(options.config, null);
+  let runtime = build(options.config, null, null);
   let inFlight = 0;
-  const affinity = new ResponseAffinity();
-  const server = createServer({ requestTimeout: options.config.proxy.requestTimeoutMs, connectionsCheckingInterval: checkingInterval(options.config.proxy.requestTimeoutMs), noDelay: true }, (req, res) => {
+  const services: GatewayServices = {
+    bus,
+    responseIds: new ResponseIds(),
+    previews: (r) => options.previews === true || r.config.proxy.logBodies,
+  };
+  const requestTimeoutMs = (): number => runtime.config.proxy.requestTimeoutMs;
+  const server = createServer({ requestTimeout: requestTimeoutMs(), connectionsCheckingInterval: checkingInterval(requestTimeoutMs()), noDelay: true }, (req, res) => {
     inFlight++;
+    const taken = runtime;
+    taken.retain();
     const record = startRecord(req, res);
     res.once('close', () => {
       inFlight--;
       record.finish(bus, !res.writableFinished);
+      taken.release();
     });
-    route(req, res, record, snapshot).catch((err: unknown) => sendError(res, record, err, bus));
+    handle(req, res, record, taken);
   });
 
   // slow-loris and malformed requests: the envelope instead of node's bare status line
-  const clientErrors = handleClientErrors(server, bus, options.config.proxy.requestTimeoutMs);
+  const clientErrors = handleClientErrors(server, bus, requestTimeoutMs);
 
   function startRecord(req: IncomingMessage, res: ServerResponse): RequestRecord {
     const id = requestIdFor(req.headers['x-aisix-request-id']);
-    const path = pathOf(req);
-    const record = new RequestRecord(id, req.method ?? 'GET', MODEL_ROUTES[path]?.route ?? routeName(path));
+    const path = pathOf(req.url ?? '/');
+    const record = new RequestRecord(id, req.method ?? 'GET', path);
     if (bus.has('request.started')) bus.emit('request.started', { id, time: record.time, method: record.method, path });
     res.setHeader('x-aisix-request-id', id);
     clientErrors.track(req.socket, res, record);
     return record;
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, record: RequestRecord, snap: Snapshot): Promise<void> {
-    const path = pathOf(req);
-    const endpoint = MODEL_ROUTES[path];
-    if (endpoint !== undefined && req.method === 'POST') {
-      return handleModelRequest({ req, res, record, snapshot: snap, endpoint, previews, remember: (id, key, alias) => affinity.remember(id, key, alias) });
+  function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord, taken: Runtime): void {
+    let ctx: RequestContext | null = null;
+    try {
+      if (checkExposure(req, res, taken.exposure) === 'preflight') return answerPreflight(req, res, record);
+      const url = req.url ?? '/';
+      const path = pathOf(url);
+      const match = matchRoute(req.method ?? '', path);
+      if (match === null) {
+        record.route = unmatchedRouteName(path);
+        throw new GatewayError('unknown_route', `unknown route: ${req.method ?? ''} ${path}`);
+      }
+      record.route = match.row.name;
+      ctx = {
+        req, res, record, runtime: taken, row: match.row, id: match.id, query: url.length > path.length ? url.slice(path.length) : '', services,
+        caller: null, body: null, plan: null, outgoing: null, injectedUsage: false,
+      };
+      void runStages(ctx).catch((err: unknown) => sendError({ res, record, bus, req, protocol: ctx?.row.protocol }, err));
+    } catch (err) {
+      sendError({ res, record, bus, req, protocol: null }, err);
     }
-    if (path === '/v1/models' && req.method === 'GET') return listModels({ req, res, record, snapshot: snap });
-    if (path === '/healthz' && req.method === 'GET') {
-      record.status = 200;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
-    }
-    const sub = matchResponsesSubroute(req.method ?? '', path);
-    if (sub !== null) return handleResponsesSubroute({ req, res, record, snapshot: snap, route: sub, affinity, endpoint: responsesEndpoint });
-    throw new GatewayError('unknown_route', `unknown route: ${req.method ?? ''} ${path}`);
   }
 
   return {
     server,
-    listen: (host, port) =>
-      new Promise((resolve, reject) => {
+    listen: async (host, port) => {
+      runtime = swapTo(build(runtime.config, host, runtime)); // refuse before binding
+      await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
+          resolve();
         });
-      }),
-    update(config) {
-      const previous = snapshot;
-      snapshot = buildSnapshot(config, previous);
-      void closeUnused(previous.upstreams, snapshot.upstreams);
+      });
+      const address = server.address() as AddressInfo;
+      try {
+        runtime = swapTo(build(runtime.config, address.address, runtime)); // and against what was bound
+      } catch (err) {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        throw err;
+      }
+      return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     },
-    current: () => snapshot,
+    update(config) {
+      const address = server.address();
+      const bound = address !== null && typeof address === 'object' ? address.address : runtime.boundHost;
+      const result = buildRuntime(config, bound, runtime);
+      if (!result.ok) return result;
+      runtime = swapTo(result.runtime);
+      server.requestTimeout = config.proxy.requestTimeoutMs;
+      return { ok: true };
+    },
+    current: () => runtime,
     inFlight: () => inFlight,
     async close(graceMs) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -114,26 +151,24 @@ export function createGateway(options: GatewayOptions): Gateway {
       while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       server.closeAllConnections();
       await closed;
-      await Promise.all([...snapshot.upstreams.values()].map((u) => u.dispatcher.close().catch(() => undefined)));
+      await Promise.all([...runtime.upstreams.values()].map((u) => u.dispatcher.close().catch(() => undefined)));
     },
   };
+
+  /** Retires the runtime being replaced (its agents close after its last request). */
+  function swapTo(next: Runtime): Runtime {
+    if (next !== runtime) runtime.retire();
+    return next;
+  }
 }
 
-function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
+async function runStages(ctx: RequestContext): Promise<void> {
+  for (const stage of ctx.row.stages) await stage(ctx);
+}
+
+function pathOf(url: string): string {
   const q = url.indexOf('?');
   return q < 0 ? url : url.slice(0, q);
-}
-
-/** The route name in events: sub-routes by pattern, so ids don't fragment the stats. */
-function routeName(path: string): string {
-  if (path.startsWith('/v1/responses/')) {
-    const rest = path.slice('/v1/responses/'.length);
-    if (rest === 'input_tokens') return '/v1/responses/input_tokens';
-    const tail = rest.includes('/') ? rest.slice(rest.indexOf('/')) : '';
-    return `/v1/responses/{id}${tail}`;
-  }
-  return path;
 }
 
 /** How often node checks request_timeout_ms (its default, 30 s, made short limits fire up to 30 s late). */

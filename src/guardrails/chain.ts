@@ -4,15 +4,11 @@
 import type { Guardrail } from '../config/types.js';
 import { withEdits } from './edit.js';
 import { evaluate } from './evaluate.js';
-import { chatFrameTexts } from './extract-chat-stream.js';
-import { chatOutputSlots, chatRequestSlots } from './extract-chat.js';
-import { responsesFrameTexts } from './extract-responses-stream.js';
-import { responsesOutputSlots, responsesRequestSlots } from './extract-responses.js';
 import { createCollector, reviewHeld } from './held-stream.js';
 import { compileKeywordRules } from './keyword.js';
 import { compilePiiRules } from './pii.js';
 import { maskedSlotEdits } from './text-edits.js';
-import type { ChainOptions, GuardrailChain, Member, OutputPolicy, TextSlot, WireFormat } from './types.js';
+import type { ChainOptions, GuardrailChain, Member, OutputPolicy } from './types.js';
 
 function compileMember(g: Guardrail): Member {
   const keyword = g.kind === 'keyword';
@@ -25,6 +21,7 @@ function compileMember(g: Guardrail): Member {
     rules: keyword ? compileKeywordRules(g) : compilePiiRules(g),
     firstMatchOnly: keyword,
     maxBufferBytes: keyword ? null : g.maxBufferBytes,
+    onBufferExceeded: keyword ? 'fail_closed' : g.onBufferExceeded,
   };
 }
 
@@ -49,11 +46,10 @@ function holdCap(output: readonly Member[], bufferCapBytes: number): number {
   return cap;
 }
 
-const requestSlots = (f: WireFormat, body: Record<string, unknown>): TextSlot[] =>
-  f === 'responses' ? responsesRequestSlots(body) : chatRequestSlots(body);
-const outputSlots = (f: WireFormat, json: unknown): TextSlot[] =>
-  f === 'responses' ? responsesOutputSlots(json) : chatOutputSlots(json);
-const frameExtractor = (f: WireFormat) => (f === 'responses' ? responsesFrameTexts : chatFrameTexts);
+function holdOverflow(output: readonly Member[]): 'fail_closed' | 'fail_open' {
+  const holding = output.filter((m) => m.mode === 'block');
+  return holding.length > 0 && holding.every((m) => m.onBufferExceeded === 'fail_open') ? 'fail_open' : 'fail_closed';
+}
 
 export function buildGuardrailChain(guardrails: readonly Guardrail[], options: ChainOptions): GuardrailChain {
   const members = compileMembers(guardrails);
@@ -63,26 +59,27 @@ export function buildGuardrailChain(guardrails: readonly Guardrail[], options: C
     inputActive: input.length > 0,
     outputPolicy: outputPolicy(output),
     holdCapBytes: holdCap(output, options.bufferCapBytes),
-    checkRequest(format, body) {
+    holdOverflow: holdOverflow(output),
+    checkRequest(protocol, body) {
       if (input.length === 0) return { blocked: null, hits: [], body: null };
-      const slots = requestSlots(format, body);
+      const slots = protocol.requestSlots(body);
       const { blocked, hits, masked } = evaluate(input, 'input', slots.map((s) => s.text));
       const rewritten = blocked || masked.size === 0 ? null : withEdits(body, maskedSlotEdits(body, slots, masked));
       return { blocked, hits, body: rewritten };
     },
-    checkResponse(format, json) {
+    checkResponse(protocol, json) {
       if (output.length === 0) return { blocked: null, hits: [], json: null };
-      const slots = outputSlots(format, json);
+      const slots = protocol.outputSlots(json);
       const { blocked, hits, masked } = evaluate(output, 'output', slots.map((s) => s.text));
       const rewritten = blocked || masked.size === 0 ? null : withEdits(json, maskedSlotEdits(json, slots, masked));
       return { blocked, hits, json: rewritten };
     },
-    reviewHeldStream(format, held) {
+    reviewHeldStream(protocol, held) {
       if (output.length === 0) return { blocked: null, hits: [], body: held };
-      return reviewHeld(output, frameExtractor(format), held);
+      return reviewHeld(output, protocol.frameTexts, held);
     },
-    createStreamCollector(format) {
-      return createCollector(output, frameExtractor(format));
+    createStreamCollector(protocol) {
+      return createCollector(output, protocol.frameTexts);
     },
   };
 }

@@ -1,19 +1,9 @@
 // What one parsed SSE frame contributes to the scanned text: whole copies (done events, items,
 // terminal output) and deltas, which only make sense concatenated with the other deltas of the
 // same content part (`key`). Used by both the hold-back review and the live monitor collector.
-import type { TextSlot } from './types.js';
+import type { FrameExtractor, TextSlot } from '../protocols/types.js';
 
-export interface DeltaSlot extends TextSlot {
-  /** deltas with the same key are one text, in arrival order */
-  readonly key: string;
-}
-
-export interface FrameTexts {
-  slots: TextSlot[];
-  deltas: DeltaSlot[];
-}
-
-export type FrameExtractor = (json: unknown) => FrameTexts;
+export type { FrameExtractor } from '../protocols/types.js';
 
 /** A slot found in frame number `frame` of a stream. */
 export interface LocatedSlot extends TextSlot {

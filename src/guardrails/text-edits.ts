@@ -2,7 +2,7 @@
 // that sit beside it (responses parts and events carry `logprobs` arrays, chat choices a
 // `logprobs` object), since their tokens would spell out the text that was masked.
 import type { Edit } from './edit.js';
-import { getAt, isObject } from './json-walk.js';
+import { getAt, isObject } from '../protocols/json-walk.js';
 import type { Path, TextSlot } from './types.js';
 
 function clearLogprobs(root: unknown, at: Path, edits: Edit[]): void {

@@ -2,10 +2,10 @@
 // vocabulary shared by the rule compilers, the chain and the text extractors: a rule, a member
 // of the chain, and a text slot (a string inside a JSON body, addressed by its path).
 import type { GuardrailHit } from '../events/types.js';
+import type { Protocol } from '../protocols/types.js';
 import type { SseFrame } from '../sse/frame-parser.js';
 
-/** `responses` = POST /v1/responses bodies and streams; `chat` = /v1/chat/completions. */
-export type WireFormat = 'responses' | 'chat';
+export type { Path, PathKey, TextSlot } from '../protocols/types.js';
 
 export type Stage = GuardrailHit['stage'];
 
@@ -37,13 +37,18 @@ export interface GuardrailChain {
   readonly outputPolicy: OutputPolicy;
   /** hold-back cap: the gateway's cap, or a smaller pii max_buffer_bytes of a holding guardrail */
   readonly holdCapBytes: number;
+  /**
+   * what a held stream that outgrows the cap gets: `fail_closed` (422, AISIX's rule) unless every
+   * holding guardrail is a pii one with `on_buffer_exceeded: fail_open` (released unscanned)
+   */
+  readonly holdOverflow: 'fail_closed' | 'fail_open';
   /** body = a structural copy with the masked spans rewritten when a mask fired, else null */
-  checkRequest(format: WireFormat, body: Record<string, unknown>): Verdict & { body: Record<string, unknown> | null };
+  checkRequest(protocol: Protocol, body: Record<string, unknown>): Verdict & { body: Record<string, unknown> | null };
   /** non-streaming output; json = a masked structural copy when a mask fired, else null */
-  checkResponse(format: WireFormat, json: unknown): Verdict & { json: unknown | null };
+  checkResponse(protocol: Protocol, json: unknown): Verdict & { json: unknown | null };
   /** a whole held SSE body; body = the same Buffer when nothing was masked, else re-serialised */
-  reviewHeldStream(format: WireFormat, held: Buffer): Verdict & { body: Buffer };
-  createStreamCollector(format: WireFormat): StreamCollector;
+  reviewHeldStream(protocol: Protocol, held: Buffer): Verdict & { body: Buffer };
+  createStreamCollector(protocol: Protocol): StreamCollector;
 }
 
 export interface ChainOptions {
@@ -77,15 +82,9 @@ export interface Member {
   readonly rules: readonly Rule[];
   /** keyword: only the first matching rule fires; pii: every matching rule does */
   readonly firstMatchOnly: boolean;
-  /** pii max_buffer_bytes, null for keyword guardrails */
+  /** pii max_buffer_bytes when the file sets it; null = the gateway's cap */
   readonly maxBufferBytes: number | null;
+  /** pii on_buffer_exceeded; keyword guardrails always fail closed */
+  readonly onBufferExceeded: 'fail_closed' | 'fail_open';
 }
 
-export type PathKey = string | number;
-export type Path = readonly PathKey[];
-
-/** A string found inside a JSON value, and where it sits. */
-export interface TextSlot {
-  readonly path: Path;
-  readonly text: string;
-}

@@ -13,7 +13,7 @@ export function isLoopbackHost(host: string): boolean {
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (LOOPBACK_V4.test(h)) return h.split('.').every((part) => Number(part) <= 255);
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  const mapped = /^(?:0:0:0:0:0|):ffff:(.+)$/.exec(h);
+  const mapped = /^(?:0:0:0:0:0:|::)ffff:(.+)$/.exec(h);
   return mapped !== null && LOOPBACK_V4.test(mapped[1] ?? '');
 }
 

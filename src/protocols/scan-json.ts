@@ -1,5 +1,6 @@
-// Reads the two facts the relay needs from an upstream JSON text — the top-level `id` and the
-// `usage` object — without parsing the whole (possibly large) body. It relies on JSON escaping:
+// Reads the facts the relay needs from an upstream JSON text — the top-level `id`, the `usage`
+// object, a number after a key — without parsing the whole (possibly large) body. Any JSON spacing
+// is accepted (`"usage": {` as Python writes it, as well as `"usage":{`). It relies on JSON escaping:
 // a raw `"usage":` can only be a key, never text inside a string. When the text does not have the
 // expected shape the scan answers `undefined` and the caller parses the whole body instead.
 
@@ -29,12 +30,44 @@ export function scanUsage(text: string): unknown {
   }
 }
 
+/** Index of the value after the key that starts at `keyAt` (`"key"  :  value`), or -1. */
+function valueAfterKey(text: string, keyAt: number, keyLength: number): number {
+  if (keyAt < 0) return -1;
+  const i = skipSpace(text, keyAt + keyLength);
+  return text.charCodeAt(i) === 58 ? skipSpace(text, i + 1) : -1;
+}
+
+/** True when `key` (quoted) appears followed by `:` and an object (a cheap pre-parse test). */
+export function hasObjectKey(text: string, key: string): boolean {
+  let at = text.indexOf(key);
+  while (at >= 0) {
+    const v = valueAfterKey(text, at, key.length);
+    if (v >= 0 && text.charCodeAt(v) === 123) return true;
+    at = text.indexOf(key, at + key.length);
+  }
+  return false;
+}
+
+/** The integer after the last occurrence of `key` (quoted), or null. */
+export function scanNumberAfterKey(text: string, key: string): number | null {
+  const v = valueAfterKey(text, text.lastIndexOf(key), key.length);
+  if (v < 0) return null;
+  const value = Number.parseInt(text.slice(v, v + 16), 10);
+  return Number.isNaN(value) ? null : value;
+}
+
 /**
  * The `id` of the object that opens at `from` when it starts with it (OpenAI's serialisation), else
- * undefined. The id is returned as a fresh string, not a slice: V8 keeps a slice's whole parent
- * alive, and the affinity table holds thousands of ids.
+ * undefined; with `fromKey`, `from` points at a key whose value is that object. The id is returned
+ * as a fresh string, not a slice: V8 keeps a slice's whole parent alive, and the affinity table
+ * holds thousands of ids.
  */
-export function scanLeadingId(text: string, from = 0): string | undefined {
+export function scanLeadingId(text: string, from = 0, fromKey = false): string | undefined {
+  if (fromKey) {
+    const q = text.indexOf('"', from + 1);
+    from = q < 0 ? -1 : valueAfterKey(text, from, q + 1 - from);
+    if (from < 0) return undefined;
+  }
   let i = skipSpace(text, from);
   if (text.charCodeAt(i) !== 123) return undefined;
   i = skipSpace(text, i + 1);

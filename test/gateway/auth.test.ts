@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { authenticate, indexKeys } from '../../src/gateway/auth.js';
-import { apiKey } from '../helpers/stack.js';
+import { authenticate } from '../../src/gateway/stages/admit.js';
+import { indexKeys } from '../../src/gateway/runtime/key-index.js';
+import { apiKey, configYaml, loadStackConfig } from '../helpers/stack.js';
 
 describe('authenticate', () => {
-  const keys = indexKeys([apiKey('a', 'sk-a'), apiKey('old', 'sk-old', { expiresAt: 1_000 }), apiKey('off', 'sk-off', { disabled: true })]);
+  // the keys as the loader produces them: key_env plaintext hashed, expires_at parsed (1 s after the epoch)
+  const { config } = loadStackConfig(
+    configYaml({
+      api_keys: [
+        apiKey('a', 'KEY_A'),
+        apiKey('old', 'KEY_OLD', { expires_at: '1970-01-01T00:00:01Z' }),
+        apiKey('off', 'KEY_OFF', { disabled: true }),
+      ],
+    }),
+    { MOCK_URL: 'http://127.0.0.1:9', KEY_A: 'sk-a', KEY_OLD: 'sk-old', KEY_OFF: 'sk-off' },
+  );
+  const keys = indexKeys(config.apiKeys);
 
   it('finds a key by its token every time, and still checks expiry on a remembered token', () => {
     const headers = { authorization: 'Bearer sk-a' };

@@ -1,23 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderKey } from '../../src/config/types.js';
-import { buildUpstreams, closeUnused, upstreamPath } from '../../src/gateway/upstream.js';
+import { buildUpstreams, upstreamPath } from '../../src/gateway/runtime/upstream.js';
+import { configYaml, loadStackConfig, providerKey } from '../helpers/stack.js';
 
-const key = (name: string, apiBase: string, apiKey = 'sk'): ProviderKey => ({ name, provider: 'openai', apiKey, apiBase, adapter: null, forwardClientHeaders: [] });
+/** The provider keys as the loader produces them from `provider_keys` entries (api_key through `${KEY}`). */
+function loadKeys(entries: { name: string; apiBase: string; envKey?: string }[], env: Record<string, string> = {}): ProviderKey[] {
+  const yaml = configYaml({
+    provider_keys: entries.map((e) => providerKey(e.name, e.apiBase, { api_key: `\${${e.envKey ?? 'KEY'}}` })),
+    models: [],
+    api_keys: [],
+  });
+  return [...loadStackConfig(yaml, { KEY: 'sk', ...env }).config.providerKeys];
+}
 
 describe('upstream agents across a config reload', () => {
   it('keeps the agent of an unchanged provider key and replaces (and closes) a changed one', async () => {
-    const before = buildUpstreams([key('a', 'http://127.0.0.1:1/v1'), key('b', 'http://127.0.0.1:2/v1')], null, {});
-    const after = buildUpstreams([key('a', 'http://127.0.0.1:1/v1'), key('b', 'http://127.0.0.1:2/v1', 'sk-rotated')], before, {});
+    const before = buildUpstreams(loadKeys([{ name: 'a', apiBase: 'http://127.0.0.1:1/v1' }, { name: 'b', apiBase: 'http://127.0.0.1:2/v1' }]), null, {});
+    const after = buildUpstreams(
+      loadKeys([{ name: 'a', apiBase: 'http://127.0.0.1:1/v1' }, { name: 'b', apiBase: 'http://127.0.0.1:2/v1', envKey: 'ROTATED' }], { ROTATED: 'sk-rotated' }),
+      before,
+      {},
+    );
     expect(after.get('a')?.dispatcher).toBe(before.get('a')?.dispatcher);
     expect(after.get('b')?.dispatcher).not.toBe(before.get('b')?.dispatcher);
-    await closeUnused(before, after);
+    // the old table lets go of its agents: the shared one stays open, the replaced one closes
+    await Promise.all([...before.values()].map((u) => u.agent.release()));
     expect(before.get('b')?.dispatcher.closed).toBe(true);
     expect(after.get('a')?.dispatcher.closed).toBe(false);
-    await Promise.all([...after.values()].map((u) => u.dispatcher.close()));
+    await Promise.all([...after.values()].map((u) => u.agent.release()));
+    expect(after.get('a')?.dispatcher.closed).toBe(true);
   });
 
   it('builds upstream paths from api_base as AISIX does', () => {
-    const table = buildUpstreams([key('v1', 'http://h/v1/'), key('bare', 'http://h'), key('pasted', 'http://h/v2/responses')], null, {});
+    const table = buildUpstreams(
+      loadKeys([{ name: 'v1', apiBase: 'http://h/v1/' }, { name: 'bare', apiBase: 'http://h' }, { name: 'pasted', apiBase: 'http://h/v2/responses' }]),
+      null,
+      {},
+    );
     const path = (name: string, endpoint: string, addV1ToBareHost: boolean) => upstreamPath(table.get(name)!, endpoint, { addV1ToBareHost });
     expect(path('v1', 'responses', true)).toBe('/v1/responses');
     expect(path('bare', 'responses', true)).toBe('/v1/responses');

@@ -1,5 +1,6 @@
 // The chain as a whole: file order (first block wins; masks feed later guardrails; monitor never
 // masks), enabled/hook_point/mode filtering, and the derived inputActive/outputPolicy/cap.
+import { chatProtocol, responsesProtocol } from '../../src/protocols/index.js';
 import { describe, expect, it } from 'vitest';
 import { buildGuardrailChain } from '../../src/guardrails/index.js';
 import { keyword, pii } from './fixtures.js';
@@ -9,23 +10,23 @@ const opts = { bufferCapBytes: 100_000 };
 describe('chain order', () => {
   it('the first blocking guardrail in file order wins and stops the chain', () => {
     const chain = buildGuardrailChain([keyword('first', ['beta']), keyword('second', ['alpha'])], opts);
-    const v = chain.checkRequest('responses', { input: 'alpha beta' });
+    const v = chain.checkRequest(responsesProtocol, { input: 'alpha beta' });
     expect(v.blocked).toEqual({ guardrail: 'first', rule: 'beta' });
     expect(v.hits.map((h) => h.name)).toEqual(['first']);
   });
   it('a mask is seen by later guardrails (they scan the masked text)', () => {
     const masksFirst = buildGuardrailChain([pii('mask-email', { detectors: ['email'] }), keyword('no-at', ['@'])], opts);
-    const v = masksFirst.checkRequest('responses', { input: 'write to bob@example.com' });
+    const v = masksFirst.checkRequest(responsesProtocol, { input: 'write to bob@example.com' });
     expect(v.blocked).toBeNull();
     expect(v.body?.input).toBe('write to [EMAIL_REDACTED]');
     const redacted = buildGuardrailChain([pii('mask-email', { detectors: ['email'] }), keyword('no-redactions', ['email_redacted'])], opts);
-    const w = redacted.checkRequest('responses', { input: 'write to bob@example.com' });
+    const w = redacted.checkRequest(responsesProtocol, { input: 'write to bob@example.com' });
     expect(w.blocked).toEqual({ guardrail: 'no-redactions', rule: 'email_redacted' });
     expect(w.hits.map((h) => `${h.name}:${h.action}`)).toEqual(['mask-email:mask', 'no-redactions:block']);
   });
   it('a keyword guardrail before the mask still sees the original text', () => {
     const chain = buildGuardrailChain([keyword('no-at', ['@']), pii('mask-email', { detectors: ['email'] })], opts);
-    expect(chain.checkRequest('responses', { input: 'bob@example.com' }).blocked?.guardrail).toBe('no-at');
+    expect(chain.checkRequest(responsesProtocol, { input: 'bob@example.com' }).blocked?.guardrail).toBe('no-at');
   });
   it('monitor mode records every rule that would fire and changes nothing', () => {
     const chain = buildGuardrailChain(
@@ -35,7 +36,7 @@ describe('chain order', () => {
       ],
       opts,
     );
-    const v = chain.checkRequest('responses', { input: 'alpha beta a@example.com 123-45-6789' });
+    const v = chain.checkRequest(responsesProtocol, { input: 'alpha beta a@example.com 123-45-6789' });
     expect(v.blocked).toBeNull();
     expect(v.body).toBeNull();
     expect(v.hits).toEqual([
@@ -46,7 +47,7 @@ describe('chain order', () => {
   });
   it('a monitor before a block records its hit and the block still happens', () => {
     const chain = buildGuardrailChain([keyword('m', ['x'], { mode: 'monitor' }), keyword('b', ['x'])], opts);
-    const v = chain.checkRequest('responses', { input: 'x' });
+    const v = chain.checkRequest(responsesProtocol, { input: 'x' });
     expect(v.blocked?.guardrail).toBe('b');
     expect(v.hits.map((h) => h.action)).toEqual(['monitor', 'block']);
   });
@@ -57,16 +58,16 @@ describe('filtering', () => {
     const chain = buildGuardrailChain([keyword('off', ['x'], { enabled: false }), keyword('empty', []), pii('none', {})], opts);
     expect(chain.inputActive).toBe(false);
     expect(chain.outputPolicy).toBe('none');
-    expect(chain.checkRequest('responses', { input: 'x' }).blocked).toBeNull();
+    expect(chain.checkRequest(responsesProtocol, { input: 'x' }).blocked).toBeNull();
   });
   it('hook_point input runs only on requests, output only on responses', () => {
     const chain = buildGuardrailChain([keyword('in', ['alpha'], { hookPoint: 'input' }), keyword('out', ['beta'], { hookPoint: 'output' })], opts);
-    expect(chain.checkRequest('responses', { input: 'beta' }).blocked).toBeNull();
-    expect(chain.checkRequest('responses', { input: 'alpha' }).blocked?.guardrail).toBe('in');
+    expect(chain.checkRequest(responsesProtocol, { input: 'beta' }).blocked).toBeNull();
+    expect(chain.checkRequest(responsesProtocol, { input: 'alpha' }).blocked?.guardrail).toBe('in');
     const reply = (text: string) => ({ output: [{ type: 'message', content: [{ type: 'output_text', text }] }] });
-    expect(chain.checkResponse('responses', reply('alpha')).blocked).toBeNull();
-    expect(chain.checkResponse('responses', reply('beta')).blocked?.guardrail).toBe('out');
-    expect(chain.checkResponse('responses', reply('beta')).hits[0]?.stage).toBe('output');
+    expect(chain.checkResponse(responsesProtocol, reply('alpha')).blocked).toBeNull();
+    expect(chain.checkResponse(responsesProtocol, reply('beta')).blocked?.guardrail).toBe('out');
+    expect(chain.checkResponse(responsesProtocol, reply('beta')).hits[0]?.stage).toBe('output');
   });
 });
 

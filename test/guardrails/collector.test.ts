@@ -1,5 +1,6 @@
 // The live-stream collector for monitor-only output guardrails: frames are pushed as the gateway's
 // side parser reads them, and scan() reports monitor hits — never blocks, never masks.
+import { chatProtocol, responsesProtocol } from '../../src/protocols/index.js';
 import { describe, expect, it } from 'vitest';
 import { buildGuardrailChain } from '../../src/guardrails/index.js';
 import { SseFrameParser, type SseFrame } from '../../src/sse/frame-parser.js';
@@ -19,7 +20,7 @@ describe('stream collector', () => {
       bufferCapBytes: 1024,
     });
     expect(chain.outputPolicy).toBe('monitor');
-    const collector = chain.createStreamCollector('responses');
+    const collector = chain.createStreamCollector(responsesProtocol);
     for (const f of frames(responsesSse(textTurn(['leaked', 'secret to a@exam', 'ple.com'], { doneCopies: false, terminal: false })))) collector.push(f);
     expect(collector.scan()).toEqual([
       { name: 'watch', stage: 'output', action: 'monitor', rule: 'leakedsecret' },
@@ -28,16 +29,16 @@ describe('stream collector', () => {
   });
   it('reports block-mode members as monitor hits (a live stream is never blocked)', () => {
     const chain = buildGuardrailChain([keyword('kw', ['leakedsecret'])], { bufferCapBytes: 1024 });
-    const collector = chain.createStreamCollector('chat');
+    const collector = chain.createStreamCollector(chatProtocol);
     for (const f of frames(chatSse([{ choices: [{ index: 0, delta: { content: 'leaked' } }] }, { choices: [{ index: 0, delta: { content: 'secret' } }] }]))) collector.push(f);
     expect(collector.scan()).toEqual([{ name: 'kw', stage: 'output', action: 'monitor', rule: 'leakedsecret' }]);
   });
   it('returns nothing for a clean stream or a chain without output guardrails', () => {
     const chain = buildGuardrailChain([keyword('kw', ['leakedsecret'], { mode: 'monitor' })], { bufferCapBytes: 1024 });
-    const clean = chain.createStreamCollector('responses');
+    const clean = chain.createStreamCollector(responsesProtocol);
     for (const f of frames(responsesSse(textTurn(['all good'])))) clean.push(f);
     expect(clean.scan()).toEqual([]);
-    const none = buildGuardrailChain([keyword('kw', ['leakedsecret'], { hookPoint: 'input' })], { bufferCapBytes: 1024 }).createStreamCollector('responses');
+    const none = buildGuardrailChain([keyword('kw', ['leakedsecret'], { hookPoint: 'input' })], { bufferCapBytes: 1024 }).createStreamCollector(responsesProtocol);
     for (const f of frames(responsesSse(textTurn(['leakedsecret'])))) none.push(f);
     expect(none.scan()).toEqual([]);
   });

@@ -1,12 +1,13 @@
 // Mask rules: default labels, literal replacements (empty deletes, `$` stays literal), capture
 // groups narrowing the span to group 1, custom pattern flags, and default_action.
+import { chatProtocol, responsesProtocol } from '../../src/protocols/index.js';
 import { describe, expect, it } from 'vitest';
 import { buildGuardrailChain } from '../../src/guardrails/index.js';
 import { pii, type PiiSpec } from './fixtures.js';
 
 function maskInput(spec: PiiSpec, text: string): { text: string; rules: string[] } {
   const chain = buildGuardrailChain([pii('p', spec)], { bufferCapBytes: 1 << 20 });
-  const v = chain.checkRequest('responses', { input: text });
+  const v = chain.checkRequest(responsesProtocol, { input: text });
   expect(v.blocked).toBeNull();
   return { text: v.body === null ? text : String(v.body.input), rules: v.hits.map((h) => `${h.action}:${h.rule}`) };
 }
@@ -44,7 +45,7 @@ describe('custom pattern masking', () => {
   it('is stable across calls (global regexes are reset each time)', () => {
     const chain = buildGuardrailChain([pii('p', { detectors: ['email'] })], { bufferCapBytes: 1 << 20 });
     for (let i = 0; i < 3; i++) {
-      expect(chain.checkRequest('responses', { input: 'z@example.com' }).body?.input).toBe('[EMAIL_REDACTED]');
+      expect(chain.checkRequest(responsesProtocol, { input: 'z@example.com' }).body?.input).toBe('[EMAIL_REDACTED]');
     }
   });
 });
@@ -54,12 +55,12 @@ describe('actions', () => {
     const chain = buildGuardrailChain([pii('p', { detectors: ['email', ['us_ssn', 'mask']], defaultAction: 'block' })], {
       bufferCapBytes: 1 << 20,
     });
-    expect(chain.checkRequest('responses', { input: 'ssn 123-45-6789' }).body?.input).toBe('ssn [US_SSN_REDACTED]');
-    expect(chain.checkRequest('responses', { input: 'a@example.com' }).blocked).toEqual({ guardrail: 'p', rule: 'email' });
+    expect(chain.checkRequest(responsesProtocol, { input: 'ssn 123-45-6789' }).body?.input).toBe('ssn [US_SSN_REDACTED]');
+    expect(chain.checkRequest(responsesProtocol, { input: 'a@example.com' }).blocked).toEqual({ guardrail: 'p', rule: 'email' });
   });
   it('a block rule wins over mask rules of the same guardrail, whatever their order', () => {
     const chain = buildGuardrailChain([pii('p', { detectors: ['email', ['china_id_card', 'block']] })], { bufferCapBytes: 1 << 20 });
-    const v = chain.checkRequest('responses', { input: 'a@example.com 11010519491231002X' });
+    const v = chain.checkRequest(responsesProtocol, { input: 'a@example.com 11010519491231002X' });
     expect(v.blocked).toEqual({ guardrail: 'p', rule: 'china_id_card' });
     expect(v.body).toBeNull();
     expect(v.hits).toEqual([{ name: 'p', stage: 'input', action: 'block', rule: 'china_id_card' }]);

@@ -1,5 +1,6 @@
 // Each built-in pii detector with true and false positives, through the public chain: a block
 // rule tells whether something is detected, a mask rule shows exactly which span is.
+import { chatProtocol, responsesProtocol } from '../../src/protocols/index.js';
 import { describe, expect, it } from 'vitest';
 import type { PiiDetectorType } from '../../src/config/types.js';
 import { buildGuardrailChain } from '../../src/guardrails/index.js';
@@ -7,12 +8,12 @@ import { pii } from './fixtures.js';
 
 function detects(type: PiiDetectorType, text: string): boolean {
   const chain = buildGuardrailChain([pii('p', { detectors: [[type, 'block']] })], { bufferCapBytes: 1 << 20 });
-  return chain.checkRequest('responses', { input: text }).blocked !== null;
+  return chain.checkRequest(responsesProtocol, { input: text }).blocked !== null;
 }
 
 function masked(type: PiiDetectorType, text: string): string {
   const chain = buildGuardrailChain([pii('p', { detectors: [type] })], { bufferCapBytes: 1 << 20 });
-  const body = chain.checkRequest('responses', { input: text }).body;
+  const body = chain.checkRequest(responsesProtocol, { input: text }).body;
   return body === null ? text : String(body.input);
 }
 

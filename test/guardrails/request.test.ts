@@ -1,8 +1,9 @@
 // Input extraction and masking of request bodies: every input item kind the wire notes list
 // for /v1/responses, chat messages and replayed tool calls, and a masked copy that differs from
 // the original only in the masked strings (the original body is never mutated).
+import { chatProtocol, requestText, responsesProtocol } from '../../src/protocols/index.js';
 import { describe, expect, it } from 'vitest';
-import { buildGuardrailChain, requestText } from '../../src/guardrails/index.js';
+import { buildGuardrailChain } from '../../src/guardrails/index.js';
 import { keyword, pii } from './fixtures.js';
 
 const opts = { bufferCapBytes: 1 << 20 };
@@ -35,8 +36,8 @@ const responsesPlacements: Record<string, (w: string) => Record<string, unknown>
 describe('responses input extraction', () => {
   for (const [where, make] of Object.entries(responsesPlacements)) {
     it(`scans ${where}`, () => {
-      expect(blocker.checkRequest('responses', make('a forbidden word')).blocked?.guardrail).toBe('kw');
-      expect(blocker.checkRequest('responses', make('a fine word')).blocked).toBeNull();
+      expect(blocker.checkRequest(responsesProtocol, make('a forbidden word')).blocked?.guardrail).toBe('kw');
+      expect(blocker.checkRequest(responsesProtocol, make('a fine word')).blocked).toBeNull();
     });
   }
   it('does not scan fields that are not prompt text', () => {
@@ -51,7 +52,7 @@ describe('responses input extraction', () => {
         { role: 'user', content: [{ type: 'input_file', file_data: 'forbidden', filename: 'forbidden' }] },
       ],
     };
-    expect(blocker.checkRequest('responses', body).blocked).toBeNull();
+    expect(blocker.checkRequest(responsesProtocol, body).blocked).toBeNull();
   });
 });
 
@@ -66,13 +67,13 @@ describe('chat input extraction', () => {
   };
   for (const [where, make] of Object.entries(placements)) {
     it(`scans ${where}`, () => {
-      expect(blocker.checkRequest('chat', make('forbidden')).blocked?.guardrail).toBe('kw');
-      expect(blocker.checkRequest('chat', make('fine')).blocked).toBeNull();
+      expect(blocker.checkRequest(chatProtocol, make('forbidden')).blocked?.guardrail).toBe('kw');
+      expect(blocker.checkRequest(chatProtocol, make('fine')).blocked).toBeNull();
     });
   }
   it('ignores model, tools and other fields', () => {
     const body = { model: 'forbidden', user: 'forbidden', tools: [{ type: 'function', function: { name: 'forbidden' } }], messages: [{ role: 'user', content: 'ok' }] };
-    expect(blocker.checkRequest('chat', body).blocked).toBeNull();
+    expect(blocker.checkRequest(chatProtocol, body).blocked).toBeNull();
   });
 });
 
@@ -92,7 +93,7 @@ describe('masked request copy', () => {
       ],
     };
     const snapshot = structuredClone(body);
-    const v = masker.checkRequest('responses', body);
+    const v = masker.checkRequest(responsesProtocol, body);
     expect(v.hits).toEqual([{ name: 'mask', stage: 'input', action: 'mask', rule: 'email' }]);
     const expected = structuredClone(body);
     expected.instructions = 'reply to [EMAIL_REDACTED]';
@@ -112,7 +113,7 @@ describe('masked request copy', () => {
         { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'send', arguments: '{"to":"b@example.com"}' } }] },
       ],
     };
-    const v = masker.checkRequest('chat', body);
+    const v = masker.checkRequest(chatProtocol, body);
     expect(v.body).toEqual({
       model: 'm',
       messages: [
@@ -122,19 +123,19 @@ describe('masked request copy', () => {
     });
   });
   it('returns body null when nothing was masked or when blocked', () => {
-    expect(masker.checkRequest('responses', { input: 'nothing' }).body).toBeNull();
+    expect(masker.checkRequest(responsesProtocol, { input: 'nothing' }).body).toBeNull();
     const both = buildGuardrailChain([pii('p', { detectors: ['email', ['us_ssn', 'block']] })], opts);
-    expect(both.checkRequest('responses', { input: 'a@example.com 123-45-6789' }).body).toBeNull();
+    expect(both.checkRequest(responsesProtocol, { input: 'a@example.com 123-45-6789' }).body).toBeNull();
   });
   it('with no input guardrails the check is a no-op', () => {
     const outputOnly = buildGuardrailChain([keyword('k', ['x'], { hookPoint: 'output' })], opts);
-    expect(outputOnly.checkRequest('responses', { input: 'x' })).toEqual({ blocked: null, hits: [], body: null });
+    expect(outputOnly.checkRequest(responsesProtocol, { input: 'x' })).toEqual({ blocked: null, hits: [], body: null });
   });
 });
 
 describe('requestText', () => {
   it('joins the scanned texts with newlines', () => {
-    expect(requestText('responses', { instructions: 'be brief', input: [{ role: 'user', content: 'hello' }, 'again'] })).toBe('be brief\nhello\nagain');
-    expect(requestText('chat', { messages: [{ role: 'system', content: 'sys' }, { role: 'user', content: [{ type: 'text', text: 'q' }] }] })).toBe('sys\nq');
+    expect(requestText(responsesProtocol, { instructions: 'be brief', input: [{ role: 'user', content: 'hello' }, 'again'] })).toBe('be brief\nhello\nagain');
+    expect(requestText(chatProtocol, { messages: [{ role: 'system', content: 'sys' }, { role: 'user', content: [{ type: 'text', text: 'q' }] }] })).toBe('sys\nq');
   });
 });

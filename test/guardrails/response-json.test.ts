@@ -1,7 +1,8 @@
 // Output guardrails on non-streaming JSON: which fields are scanned (message text, tool-call
 // names, arguments and inputs; not reasoning), block verdicts and masked copies for both formats.
+import { chatProtocol, responseText, responsesProtocol } from '../../src/protocols/index.js';
 import { describe, expect, it } from 'vitest';
-import { buildGuardrailChain, responseText } from '../../src/guardrails/index.js';
+import { buildGuardrailChain } from '../../src/guardrails/index.js';
 import { keyword, messageItem, pii, responseObject } from './fixtures.js';
 
 const opts = { bufferCapBytes: 1 << 20 };
@@ -18,12 +19,12 @@ describe('responses JSON output', () => {
   };
   for (const [where, make] of Object.entries(placements)) {
     it(`blocks on ${where}`, () => {
-      expect(blocker.checkResponse('responses', make('leakedsecret'))).toEqual({
+      expect(blocker.checkResponse(responsesProtocol, make('leakedsecret'))).toEqual({
         blocked: { guardrail: 'kw', rule: 'leakedsecret' },
         hits: [{ name: 'kw', stage: 'output', action: 'block', rule: 'leakedsecret' }],
         json: null,
       });
-      expect(blocker.checkResponse('responses', make('clean')).blocked).toBeNull();
+      expect(blocker.checkResponse(responsesProtocol, make('clean')).blocked).toBeNull();
     });
   }
   it('does not scan reasoning summaries, instructions echoes or metadata', () => {
@@ -32,14 +33,14 @@ describe('responses JSON output', () => {
       instructions: 'leakedsecret',
       metadata: { a: 'leakedsecret' },
     };
-    expect(blocker.checkResponse('responses', json).blocked).toBeNull();
+    expect(blocker.checkResponse(responsesProtocol, json).blocked).toBeNull();
   });
   it('returns a masked copy with logprobs of masked parts cleared; the original is untouched', () => {
     const item = messageItem('write to alice@example.com');
     (item.content as { logprobs: unknown[] }[])[0]!.logprobs = [{ token: 'alice', logprob: -0.1 }];
     const json = responseObject([item, { type: 'function_call', call_id: 'c', name: 'send', arguments: '{"to":"bob@example.com"}' }]);
     const snapshot = structuredClone(json);
-    const v = masker.checkResponse('responses', json);
+    const v = masker.checkResponse(responsesProtocol, json);
     const out = v.json as { output: [{ content: [{ text: string; logprobs: unknown[] }] }, { arguments: string }]; usage: unknown };
     expect(out.output[0].content[0].text).toBe('write to [EMAIL_REDACTED]');
     expect(out.output[0].content[0].logprobs).toEqual([]);
@@ -49,7 +50,7 @@ describe('responses JSON output', () => {
     expect(v.hits).toEqual([{ name: 'mask', stage: 'output', action: 'mask', rule: 'email' }]);
   });
   it('json is null when nothing fired', () => {
-    expect(masker.checkResponse('responses', responseObject([messageItem('hi')])).json).toBeNull();
+    expect(masker.checkResponse(responsesProtocol, responseObject([messageItem('hi')])).json).toBeNull();
   });
 });
 
@@ -61,15 +62,15 @@ describe('chat JSON output', () => {
     usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
   });
   it('blocks on content and on tool calls', () => {
-    expect(blocker.checkResponse('chat', completion('a leakedsecret')).blocked?.guardrail).toBe('kw');
+    expect(blocker.checkResponse(chatProtocol, completion('a leakedsecret')).blocked?.guardrail).toBe('kw');
     const call = { id: 'c', type: 'function', function: { name: 'f', arguments: '{"x":"leakedsecret"}' } };
-    expect(blocker.checkResponse('chat', completion(null, [call])).blocked?.guardrail).toBe('kw');
-    expect(blocker.checkResponse('chat', completion('clean')).blocked).toBeNull();
+    expect(blocker.checkResponse(chatProtocol, completion(null, [call])).blocked?.guardrail).toBe('kw');
+    expect(blocker.checkResponse(chatProtocol, completion('clean')).blocked).toBeNull();
   });
   it('masks content and tool-call arguments in a copy', () => {
     const call = { id: 'c', type: 'function', function: { name: 'f', arguments: '{"x":"z@example.com"}' } };
     const json = completion('mail y@example.com', [call]);
-    const v = masker.checkResponse('chat', json);
+    const v = masker.checkResponse(chatProtocol, json);
     expect(v.json).toEqual(completion('mail [EMAIL_REDACTED]', [{ ...call, function: { name: 'f', arguments: '{"x":"[EMAIL_REDACTED]"}' } }]));
     expect(json.choices[0]?.message.content).toBe('mail y@example.com');
   });
@@ -77,7 +78,7 @@ describe('chat JSON output', () => {
 
 describe('responseText', () => {
   it('joins output texts for previews', () => {
-    expect(responseText('responses', responseObject([messageItem('hello'), { type: 'function_call', name: 'f', arguments: '{}' }]))).toBe('hello\nf\n{}');
-    expect(responseText('chat', { choices: [{ message: { content: 'hey' } }] })).toBe('hey');
+    expect(responseText(responsesProtocol, responseObject([messageItem('hello'), { type: 'function_call', name: 'f', arguments: '{}' }]))).toBe('hello\nf\n{}');
+    expect(responseText(chatProtocol, { choices: [{ message: { content: 'hey' } }] })).toBe('hey');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scanLeadingId, scanUsage } from '../../src/wire/scan-json.js';
+import { scanLeadingId, scanUsage } from '../../src/protocols/scan-json.js';
 
 describe('scanUsage / scanLeadingId', () => {
   it('finds the usage object and the leading id as a full parse would', () => {

@@ -3,13 +3,13 @@
 // status line; ours carries the OpenAI envelope. When a request was already under way (its body
 // too slow or malformed), that request is answered through its own response, so its one
 // request.finished says 408/400 — not 499, as if the client had left.
-import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { EventBus } from '../events/bus.js';
-import { GatewayError } from './errors.js';
-import type { RequestRecord } from './record.js';
-import { sendError } from './send-error.js';
+import type { EventBus } from '../../events/bus.js';
+import { GatewayError } from '../errors.js';
+import type { RequestRecord } from '../record/request-record.js';
+import { sendError } from '../relay/error.js';
+import { answerOnSocket } from '../relay/raw-answer.js';
 
 export interface ClientErrors {
   /** the request now being read on `socket` (keep-alive sockets carry one at a time) */
@@ -36,14 +36,8 @@ function errorFor(code: string | undefined, requestTimeoutMs: number): GatewayEr
   return new GatewayError('bad_request', `malformed HTTP request (${code ?? 'unknown'})`, { errorCode: 'malformed_request', headers: close });
 }
 
-/** The answer on a socket with no request of ours: status line, envelope, a fresh request id, close. */
-function rawAnswer(error: GatewayError): string {
-  const body = error.body();
-  return `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-    `x-aisix-request-id: ${randomUUID()}\r\nconnection: close\r\n\r\n${body}`;
-}
-
-export function handleClientErrors(server: Server, bus: EventBus, requestTimeoutMs: number): ClientErrors {
+/** `requestTimeoutMs` is read when an error happens, so a reload's new value is the one reported. */
+export function handleClientErrors(server: Server, bus: EventBus, requestTimeoutMs: () => number): ClientErrors {
   const active = new WeakMap<Duplex, Active>();
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     // a finished response means its request is over: the error belongs to the socket's next one
@@ -57,9 +51,9 @@ export function handleClientErrors(server: Server, bus: EventBus, requestTimeout
       socket.destroy(); // e.g. ECONNRESET: the client is gone, a request under way records 499
       return;
     }
-    const error = errorFor(err.code, requestTimeoutMs);
-    if (current !== undefined) sendError(current.res, current.record, error, bus);
-    else socket.end(rawAnswer(error), () => socket.destroy());
+    const error = errorFor(err.code, requestTimeoutMs());
+    if (current !== undefined) sendError({ res: current.res, record: current.record, bus }, error);
+    else answerOnSocket(socket, error);
   });
   return {
     track(socket, res, record) {

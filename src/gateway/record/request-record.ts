@@ -1,9 +1,9 @@
 // RequestRecord: the facts one request gathers on its way through the pipeline. Stages only add
 // facts; `finish()` turns them into the single `request.finished` event, bound to the response's
 // 'close' so that every path — success, each error, client abort mid-stream — emits exactly once.
-import type { EventBus } from '../events/bus.js';
-import type { GuardrailHit, Outcome, RequestFinished, Usage } from '../events/types.js';
-import type { ModelCost } from '../config/types.js';
+import type { EventBus } from '../../events/bus.js';
+import type { GuardrailHit, Outcome, RequestFinished, Usage } from '../../events/types.js';
+import type { ModelCost } from '../../config/types.js';
 
 export class RequestRecord {
   readonly startedAt = performance.now();
@@ -32,7 +32,7 @@ export class RequestRecord {
   constructor(
     readonly id: string,
     readonly method: string,
-    readonly route: string,
+    public route: string,
   ) {}
 
   /** ISO time the request arrived (built only when an event needs it). */

@@ -1,21 +1,24 @@
-// What every relay path needs: the client response, the request's record, the endpoint row, the
-// guardrail chain and the upstream reply. Also the response headers the client gets on success.
+// What every relay path needs: the client response, the request's record, the route's protocol,
+// the guardrail chain and the upstream reply. Also the response headers the client gets on success.
+// The relay is the only part of the gateway that writes to a client socket.
 import type { ServerResponse } from 'node:http';
-import type { GuardrailChain } from '../guardrails/index.js';
-import type { ModelEndpoint } from './endpoints.js';
-import type { UpstreamResponse } from './forward.js';
-import type { RequestRecord } from './record.js';
+import type { GuardrailChain } from '../../guardrails/index.js';
+import type { Protocol } from '../../protocols/index.js';
+import type { RequestRecord } from '../record/request-record.js';
+import type { UpstreamResponse } from '../stages/upstream-call.js';
 
 export interface RelayContext {
   res: ServerResponse;
   record: RequestRecord;
-  endpoint: ModelEndpoint;
+  protocol: Protocol;
   guardrails: GuardrailChain;
   up: UpstreamResponse;
   /** the proxy asked for stream usage the client did not request: drop that chunk */
   injectedUsage: boolean;
   /** keep a 2 KB output preview on the record */
   previews: boolean;
+  /** false for reads of stored responses: their usage was counted when they were created */
+  countsUsage: boolean;
   /** longest silence between upstream stream chunks, for the interrupted-stream message */
   idleTimeoutMs: number;
   /** aborts the upstream request (client gone, cap exceeded) */

@@ -1,30 +1,52 @@
 // The one place that answers a request with an error: records the outcome, then writes the
-// envelope when headers are still unsent, or cuts the connection when a body was already under way.
-// Unexpected exceptions become 500 `internal_error`; their stack goes to a `warning` event only.
-import type { ServerResponse } from 'node:http';
-import type { EventBus } from '../events/bus.js';
-import { GatewayError } from './errors.js';
-import type { RequestRecord } from './record.js';
+// envelope (in the route's protocol, OpenAI's by default) when headers are still unsent, or cuts
+// the connection when a body was already under way. A 413 is written only after the rest of the
+// body was read and dropped (bounded), so the client reads it instead of a reset. Unexpected
+// exceptions become 500 `internal_error`; their stack goes to a `warning` event only.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventBus } from '../../events/bus.js';
+import type { Protocol } from '../../protocols/index.js';
+import { GatewayError } from '../errors.js';
+import type { RequestRecord } from '../record/request-record.js';
+import { drainThen } from '../stages/body.js';
 
-export function sendError(res: ServerResponse, record: RequestRecord, err: unknown, bus: EventBus): void {
+export interface ErrorTarget {
+  res: ServerResponse;
+  record: RequestRecord;
+  bus: EventBus;
+  /** the request, when its unread body must be drained first (413) */
+  req?: IncomingMessage;
+  protocol?: Protocol | null;
+}
+
+export function sendError(target: ErrorTarget, err: unknown): void {
+  const { res, record } = target;
   if (res.destroyed) return; // the client left first; `close` records the abort
-  const error = err instanceof GatewayError ? err : internal(err, bus);
+  const error = err instanceof GatewayError ? err : internal(err, target.bus);
   record.fail(error.outcome, error.status, { type: error.type, code: error.errorCode, message: error.message });
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = error.body();
+  const body = error.body(target.protocol ?? null);
   const headers: Record<string, string | number> = {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'x-aisix-request-id': record.id,
     ...error.headers,
   };
-  // a 413 leaves the rest of the body unread: close rather than read megabytes to keep the socket
-  if (error.code === 'body_too_large') headers.connection = 'close';
-  res.writeHead(error.status, headers);
-  res.end(body);
+  if (error.code !== 'body_too_large' || target.req === undefined) {
+    res.writeHead(error.status, headers);
+    res.end(body);
+    return;
+  }
+  // a 413 closes the connection: whatever is left of the body is not worth keeping the socket for
+  headers.connection = 'close';
+  drainThen(target.req, () => {
+    if (res.destroyed || res.headersSent) return;
+    res.writeHead(error.status, headers);
+    res.end(body);
+  });
 }
 
 function internal(err: unknown, bus: EventBus): GatewayError {

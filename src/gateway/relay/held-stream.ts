@@ -1,26 +1,40 @@
 // Held-back SSE relay for block-mode output guardrails: nothing reaches the client until the
 // whole stream is in and reviewed. Then the held bytes are released (masked where a mask rule
-// fired) or the client gets the 422. Over the hold cap: 422 without a guardrail name (fail closed);
-// an upstream failure while holding: 502 — in both cases no byte of content was sent.
-import { SseFrameParser } from '../sse/frame-parser.js';
-import { serializeFrame } from '../sse/serialize-frame.js';
-import type { StreamTap } from './stream-tap.js';
-import { GatewayError } from './errors.js';
-import { successHeaders, type RelayContext } from './relay-context.js';
+// fired) or the client gets the 422. Over the hold cap: 422 without a guardrail name (fail closed),
+// unless every holding guardrail says `on_buffer_exceeded: fail_open` — then what was held is
+// released and the rest relayed live, unscanned. An upstream failure while holding: 502. A frame
+// the guardrails cannot read (not JSON): 502 `invalid_upstream_body` (fail closed).
+import { SseFrameParser } from '../../sse/frame-parser.js';
+import { serializeFrame } from '../../sse/serialize-frame.js';
+import type { StreamTap } from '../../protocols/index.js';
+import { GatewayError } from '../errors.js';
+import { successHeaders, type RelayContext } from './context.js';
+import { relayLiveStream } from './live-stream.js';
 import { transportErrorMessage } from './stream-errors.js';
 
+type Held = { kind: 'complete'; body: Buffer } | { kind: 'overflow'; chunks: Buffer[] };
+
 export async function relayHeldStream(ctx: RelayContext): Promise<void> {
-  const { record, endpoint, guardrails } = ctx;
-  const tap = endpoint.createTap(() => undefined);
-  const held = await hold(ctx, new SseFrameParser((frame) => tap.onFrame(frame)));
-  record.usage = tap.usage;
+  const { record, protocol, guardrails } = ctx;
+  const tap = protocol.createTap(() => undefined);
+  let unreadable = 0;
+  const parser = new SseFrameParser((frame) => {
+    tap.onFrame(frame);
+    if (frame.data !== '' && frame.data !== '[DONE]' && !isJsonObject(frame.data)) unreadable++;
+  });
+  const held = await hold(ctx, parser);
+  if (held.kind === 'overflow') return relayLiveStream(ctx, held.chunks);
+  if (ctx.countsUsage) record.usage = tap.usage;
   record.responseId = tap.responseId;
   if (!tap.terminal) {
     throw new GatewayError('upstream_status', 'upstream stream ended before its terminal event while the proxy held it for output guardrails', {
       errorCode: 'upstream_stream_interrupted',
     });
   }
-  const verdict = guardrails.reviewHeldStream(endpoint.format, held);
+  if (unreadable > 0) {
+    throw new GatewayError('invalid_upstream_body', `the upstream stream has ${unreadable} frame(s) that are not JSON, so the output guardrails cannot check them`);
+  }
+  const verdict = guardrails.reviewHeldStream(protocol, held.body);
   record.guardrails.push(...verdict.hits);
   if (verdict.blocked !== null) {
     throw new GatewayError('blocked_output', `response blocked by content policy (guardrail '${verdict.blocked.guardrail}')`);
@@ -33,29 +47,45 @@ export async function relayHeldStream(ctx: RelayContext): Promise<void> {
   ctx.res.end(body);
 }
 
-function hold(ctx: RelayContext, parser: SseFrameParser): Promise<Buffer> {
+function isJsonObject(data: string): boolean {
+  if (data.charCodeAt(0) !== 123) return false;
+  try {
+    JSON.parse(data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function hold(ctx: RelayContext, parser: SseFrameParser): Promise<Held> {
   const cap = ctx.guardrails.holdCapBytes;
   const body = ctx.up.body;
   const chunks: Buffer[] = [];
   let size = 0;
   return new Promise((resolve, reject) => {
-    body.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > cap) {
-        body.removeAllListeners('data');
-        ctx.abortUpstream();
-        reject(new GatewayError('blocked_output', 'response blocked by content policy'));
+      chunks.push(chunk);
+      if (size <= cap) {
+        parser.push(chunk);
         return;
       }
-      chunks.push(chunk);
-      parser.push(chunk);
-    });
+      body.off('data', onData);
+      body.removeAllListeners('end');
+      body.removeAllListeners('error');
+      if (ctx.guardrails.holdOverflow === 'fail_open') {
+        resolve({ kind: 'overflow', chunks });
+        return;
+      }
+      ctx.abortUpstream();
+      reject(new GatewayError('blocked_output', 'response blocked by content policy'));
+    };
+    body.on('data', onData);
     body.once('end', () => {
       parser.end();
-      resolve(Buffer.concat(chunks, size));
+      resolve({ kind: 'complete', body: Buffer.concat(chunks, size) });
     });
     body.once('error', (err: unknown) => {
-      if (size > cap) return;
       reject(new GatewayError('upstream_status', transportErrorMessage(err, ctx.idleTimeoutMs), { errorCode: 'upstream_stream_interrupted' }));
     });
   });

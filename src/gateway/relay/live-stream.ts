@@ -2,15 +2,19 @@
 // while a side parser taps frames for ids, TTFT and usage. When the proxy injected a usage request
 // on a chat stream, frames are re-emitted one by one so that extra usage chunk can be dropped.
 // A stream that breaks or goes idle before its terminal event ends with one appended error frame.
-import { SseFrameParser, type SseFrame } from '../sse/frame-parser.js';
-import { serializeFrame } from '../sse/serialize-frame.js';
+import { SseFrameParser, type SseFrame } from '../../sse/frame-parser.js';
+import { serializeFrame } from '../../sse/serialize-frame.js';
+import { successHeaders, type RelayContext } from './context.js';
 import { transportErrorMessage } from './stream-errors.js';
-import { successHeaders, type RelayContext } from './relay-context.js';
 
-export function relayLiveStream(ctx: RelayContext): Promise<void> {
-  const { res, record, endpoint, up } = ctx;
-  const tap = endpoint.createTap(() => record.markFirstByte());
-  const monitor = ctx.guardrails.outputPolicy === 'monitor' ? ctx.guardrails.createStreamCollector(endpoint.format) : null;
+/**
+ * Relays the upstream stream live; `held` are chunks already received (and parsed) by a relay
+ * that held the stream back before handing it over (a fail-open hold that outgrew its cap).
+ */
+export function relayLiveStream(ctx: RelayContext, held: readonly Buffer[] = []): Promise<void> {
+  const { res, record, protocol, up } = ctx;
+  const tap = protocol.createTap(() => record.markFirstByte());
+  const monitor = ctx.guardrails.outputPolicy === 'monitor' ? ctx.guardrails.createStreamCollector(protocol) : null;
   const reframe = ctx.injectedUsage;
   let pending = '';
   /** the last two chunks: did the upstream stop at a frame boundary, a line end, mid-line? */
@@ -42,12 +46,12 @@ export function relayLiveStream(ctx: RelayContext): Promise<void> {
         const message = failure ?? 'the upstream closed the stream before its terminal event';
         // close whatever partial frame was relayed so the error frame stands on its own
         const gap = reframe || atFrameBoundary(tail) ? '' : '\n\n';
-        res.write(gap + endpoint.interruptedFrame(message, tap.nextSequence()));
+        res.write(gap + protocol.interruptedFrames(message, tap.nextSequence()));
         record.fail('upstream_error', record.status, { type: 'upstream_error', code: 'upstream_stream_interrupted', message });
       } else if (tap.inBandError !== null) {
         record.fail('upstream_error', record.status, tap.inBandError);
       }
-      record.usage = tap.usage;
+      if (ctx.countsUsage) record.usage = tap.usage;
       record.responseId = tap.responseId;
       if (monitor !== null) record.guardrails.push(...monitor.scan());
       res.end();
@@ -64,6 +68,7 @@ export function relayLiveStream(ctx: RelayContext): Promise<void> {
       }
     };
     res.on('drain', () => body.resume());
+    for (const chunk of held) onData(chunk);
     body.on('data', onData);
     body.once('end', () => finish(null));
     body.once('error', (err: unknown) => finish(transportErrorMessage(err, ctx.idleTimeoutMs)));

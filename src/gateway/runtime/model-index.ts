@@ -1,8 +1,7 @@
-// Alias resolution — the only place that reads the config's models (AISIX model_resolve rules):
-// exact display_name first, then the most specific wildcard model; `allowed_models` is checked
-// against the requested name; routing/ensemble/semantic models are refused with a clear 400.
-import type { ApiKey, Model } from '../config/types.js';
-import { GatewayError } from './errors.js';
+// The model index of one runtime (AISIX model_resolve rules): exact display_name first, then the
+// most specific wildcard model; each caller's compiled `allowed_models`. Lookups only: the
+// decisions (404, 403, 400) are made by the resolve stage (stages/resolve.ts).
+import type { ApiKey, Model } from '../../config/types.js';
 import { anyGlob, compileGlob, type Glob } from './glob.js';
 
 export interface ModelIndex {
@@ -31,8 +30,8 @@ export function indexModels(models: readonly Model[], keys: readonly ApiKey[]): 
   return { exact, wildcards, allowed };
 }
 
-/** Resolves the requested name, or throws 404 `model_not_found`. */
-export function resolveModel(index: ModelIndex, requested: string): ResolvedModel {
+/** The model a requested name resolves to, or null. */
+export function lookupModel(index: ModelIndex, requested: string): ResolvedModel | null {
   const model = index.exact.get(requested);
   if (model !== undefined) return { alias: requested, model, upstreamModel: model.modelName ?? requested };
   for (const { glob, model: wild } of index.wildcards) {
@@ -42,28 +41,17 @@ export function resolveModel(index: ModelIndex, requested: string): ResolvedMode
     const upstreamModel = template === null ? captured : template.replace('*', captured);
     return { alias: requested, model: wild, upstreamModel };
   }
-  throw new GatewayError('model_not_found', `model "${requested}" not found`);
+  return null;
 }
 
-/** Throws 403 unless the caller's allowed_models admits the requested name (no caller = auth off). */
-export function checkAllowed(index: ModelIndex, caller: ApiKey | null, requested: string): void {
-  if (caller === null) return;
-  if (anyGlob(index.allowed.get(caller) ?? [], requested)) return;
-  throw new GatewayError('forbidden', `API key is not allowed to use model "${requested}"`);
-}
-
-/** Throws 400 for model shapes the local proxy does not serve. */
-export function checkServable(resolved: ResolvedModel): void {
-  if (resolved.model.kind === 'direct') return;
-  throw new GatewayError(
-    'provider_rejected',
-    `model "${resolved.alias}" is a ${resolved.model.kind} model; the local proxy does not route such models yet`,
-  );
+/** Whether the caller's allowed_models admits the name (no caller = auth off: everything). */
+export function mayUse(index: ModelIndex, caller: ApiKey | null, name: string): boolean {
+  return caller === null || anyGlob(index.allowed.get(caller) ?? [], name);
 }
 
 /** Aliases (not wildcard patterns) the caller may use, sorted. */
 export function visibleModels(index: ModelIndex, caller: ApiKey | null): Model[] {
   const models = [...index.exact.values()].filter((m) => !m.wildcard);
-  const visible = caller === null ? models : models.filter((m) => anyGlob(index.allowed.get(caller) ?? [], m.name));
+  const visible = models.filter((m) => mayUse(index, caller, m.name));
   return visible.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -1,10 +1,11 @@
-// Upstream plumbing per provider key: one undici keep-alive Agent each (an EnvHttpProxyAgent when
-// HTTP(S)_PROXY is set, so NO_PROXY is honoured too), URL building from `api_base` (AISIX rules),
-// and the outgoing header set. Agents of unchanged provider keys survive a config reload.
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+// Upstream plumbing per provider key: its agent (agents.ts), URL building from `api_base` (AISIX
+// rules) and the outgoing header set (the provider credential, our request id, allowlisted client
+// headers; never the caller's credentials).
+import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ProviderKey } from '../config/types.js';
-import { GatewayError } from './errors.js';
+import type { ProviderKey } from '../../config/types.js';
+import { GatewayError } from '../errors.js';
+import { createAgent, identityOf, type AgentHandle } from './agents.js';
 import { anyGlob, compileGlob, type Glob } from './glob.js';
 
 const OPENAI_BASE = 'https://api.openai.com/v1';
@@ -20,21 +21,13 @@ const NEVER_FORWARDED_PREFIXES = ['x-aisix-', 'x-stainless-', 'x-amz-'];
 
 export interface Upstream {
   readonly key: ProviderKey;
+  readonly agent: AgentHandle;
   readonly dispatcher: Dispatcher;
   /** `scheme://host[:port]` */
   readonly origin: string;
   /** the base path without a trailing slash ('' for a bare host) */
   readonly basePath: string;
   readonly forwardHeaders: readonly Glob[];
-}
-
-function usesProxyEnv(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
-}
-
-function createDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
-  const options = { keepAliveTimeout: 4_000, connections: null, headersTimeout: 0, bodyTimeout: 0 };
-  return usesProxyEnv(env) ? new EnvHttpProxyAgent(options) : new Agent(options);
 }
 
 function splitBase(key: ProviderKey): { origin: string; basePath: string } {
@@ -49,11 +42,10 @@ function splitBase(key: ProviderKey): { origin: string; basePath: string } {
   return { origin: url.origin, basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '') };
 }
 
-function sameUpstream(a: ProviderKey, b: ProviderKey): boolean {
-  return a.apiBase === b.apiBase && a.provider === b.provider && a.apiKey === b.apiKey;
-}
-
-/** Builds the upstream table, reusing the agents of `previous` entries whose key did not change. */
+/**
+ * Builds the upstream table; keys whose pool identity did not change reuse `previous`'s agent.
+ * Every agent in the table is held once by the table (released by the runtime that owns it).
+ */
 export function buildUpstreams(
   keys: readonly ProviderKey[],
   previous: ReadonlyMap<string, Upstream> | null,
@@ -61,7 +53,7 @@ export function buildUpstreams(
 ): Map<string, Upstream> {
   const table = new Map<string, Upstream>();
   for (const key of keys) {
-    const old = previous?.get(key.name);
+    const old = previous?.get(key.name)?.agent;
     let origin = '';
     let basePath = '';
     try {
@@ -69,16 +61,10 @@ export function buildUpstreams(
     } catch {
       // no usable api_base: requests to its models answer 400 from upstreamPath()
     }
-    const dispatcher = old !== undefined && sameUpstream(old.key, key) ? old.dispatcher : createDispatcher(env);
-    table.set(key.name, { key, dispatcher, origin, basePath, forwardHeaders: key.forwardClientHeaders.map(compileGlob) });
+    const agent = (old !== undefined && !old.closed && old.identity === identityOf(key) ? old : createAgent(key, env)).hold();
+    table.set(key.name, { key, agent, dispatcher: agent.dispatcher, origin, basePath, forwardHeaders: key.forwardClientHeaders.map(compileGlob) });
   }
   return table;
-}
-
-/** Closes the agents that `next` no longer uses. */
-export async function closeUnused(previous: ReadonlyMap<string, Upstream>, next: ReadonlyMap<string, Upstream>): Promise<void> {
-  const kept = new Set([...next.values()].map((u) => u.dispatcher));
-  await Promise.all([...previous.values()].filter((u) => !kept.has(u.dispatcher)).map((u) => u.dispatcher.close()));
 }
 
 /**

@@ -1,18 +1,41 @@
-// Reads a request body within the configured limit and parses it as a JSON object. The declared
-// Content-Length is checked before authentication; a chunked body is cut off as soon as it passes
-// the limit (the connection is closed after the 413 so the rest is never read).
+// Request bodies: read within the configured limit, parse as a JSON object, and refuse what the
+// route's protocol cannot take (400). A body over the limit is answered 413 only after the rest
+// has been read and dropped — bounded in bytes and time — so the client, still sending, reads the
+// 413 instead of a reset (EPIPE).
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../errors.js';
+import type { RequestContext } from '../routes/context.js';
+
+/** At most this much of an oversized body is read and dropped before answering 413. */
+const DRAIN_BYTES = 64 * 1024 * 1024;
+const DRAIN_MS = 5_000;
 
 export function tooLarge(limit: number): GatewayError {
   return new GatewayError('body_too_large', `request body exceeds ${limit}-byte limit`);
 }
 
-/** Throws 413 when the declared length is over the limit (0 = unlimited). */
-export function checkDeclaredLength(req: IncomingMessage, limit: number): void {
-  const declared = req.headers['content-length'];
-  if (limit > 0 && declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+/** Reads and drops the rest of a request body (bounded), then calls `done` once. */
+export function drainThen(req: IncomingMessage, done: () => void): void {
+  if (req.readableEnded || req.destroyed) return done();
+  let dropped = 0;
+  let called = false;
+  const finish = (): void => {
+    if (called) return;
+    called = true;
+    clearTimeout(timer);
+    req.off('data', onData);
+    done();
+  };
+  const onData = (chunk: Buffer): void => {
+    dropped += chunk.length;
+    if (dropped > DRAIN_BYTES) finish();
+  };
+  const timer = setTimeout(finish, DRAIN_MS);
+  req.on('data', onData);
+  req.once('end', finish);
+  req.once('close', finish);
+  req.resume();
 }
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -23,8 +46,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (limit > 0 && size > limit) {
         req.off('data', onData);
-        req.pause();
-        reject(tooLarge(limit));
+        reject(tooLarge(limit)); // the error relay drains the rest before answering
         return;
       }
       chunks.push(chunk);
@@ -36,8 +58,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Parses the body as a JSON object with a string `model`; 400 otherwise. */
-export function parseModelRequest(raw: Buffer): { body: Record<string, unknown>; model: string } {
+/** Parses the body as a JSON object; 400 otherwise. */
+export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   // JSON is UTF-8 (RFC 8259): decoding invalid bytes would forward U+FFFD in place of what was sent
   if (!isUtf8(raw)) throw new GatewayError('bad_request', 'request payload is invalid: the body is not valid UTF-8');
   let body: unknown;
@@ -49,8 +71,19 @@ export function parseModelRequest(raw: Buffer): { body: Record<string, unknown>;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new GatewayError('bad_request', 'request payload is invalid: the body must be a JSON object');
   }
-  const model = (body as Record<string, unknown>).model;
+  return body as Record<string, unknown>;
+}
+
+/** The model-route body stage: read, parse, `model` a string, the protocol's own 400s. */
+export async function readModelBody(ctx: RequestContext): Promise<void> {
+  const protocol = ctx.row.protocol;
+  if (protocol === null) throw new GatewayError('internal', `route ${ctx.row.name} has no protocol`);
+  const body = parseJsonObject(await readBody(ctx.req, ctx.runtime.config.proxy.requestBodyLimitBytes));
+  const model = protocol.model(body);
   if (model === undefined || model === null) throw new GatewayError('bad_request', 'request payload is invalid: `model` field missing', { param: 'model' });
   if (typeof model !== 'string') throw new GatewayError('bad_request', 'request payload is invalid: `model` must be a string', { param: 'model' });
-  return { body: body as Record<string, unknown>, model };
+  const invalid = protocol.invalidRequest(body);
+  if (invalid !== null) throw new GatewayError('bad_request', invalid);
+  ctx.body = body;
+  ctx.record.stream = ctx.row.streams && protocol.isStream(body);
 }

@@ -1,13 +1,15 @@
-// Sends one request upstream through the provider key's undici agent and maps transport failures
-// to gateway errors by undici/Node error code (never by message): refused/reset/DNS/TLS → 502
-// `connection_failed` naming the host, deadlines → 504. Also turns upstream non-2xx replies into
-// the documented errors (4xx relayed with their envelope, 5xx → 502).
+// The dispatch stage's upstream call: one request through the provider key's undici agent, with
+// transport failures mapped to gateway errors by undici/Node error code (never by message):
+// refused/reset/DNS/TLS → 502 `connection_failed` naming the host, deadlines → 504. Also turns
+// upstream non-2xx replies into the documented errors (3xx → 502 `upstream_redirect`, 4xx relayed
+// with their envelope, 5xx → 502).
 import type { Dispatcher } from 'undici';
-import { GatewayError } from './errors.js';
+import { readOpenAiError } from '../../protocols/index.js';
+import { GatewayError } from '../errors.js';
+import type { Upstream } from '../runtime/upstream.js';
 import type { UpstreamAbort } from './upstream-abort.js';
-import type { Upstream } from './upstream.js';
 
-export interface ForwardOptions {
+export interface UpstreamCall {
   upstream: Upstream;
   method: string;
   path: string;
@@ -22,7 +24,7 @@ export interface ForwardOptions {
 
 export type UpstreamResponse = Dispatcher.ResponseData;
 
-export async function forward(options: ForwardOptions): Promise<UpstreamResponse> {
+export async function callUpstream(options: UpstreamCall): Promise<UpstreamResponse> {
   const { upstream } = options;
   try {
     return await upstream.dispatcher.request({
@@ -64,19 +66,6 @@ export function timeoutError(ms: number): GatewayError {
   return new GatewayError('upstream_timeout', `upstream request timed out after ${ms} ms`);
 }
 
-function upstreamErrorObject(text: string): Record<string, unknown> | null {
-  try {
-    const json: unknown = JSON.parse(text);
-    const error = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).error : undefined;
-    if (typeof error === 'object' && error !== null && typeof (error as Record<string, unknown>).message === 'string') {
-      return error as Record<string, unknown>;
-    }
-  } catch {
-    // not JSON: handled by the caller
-  }
-  return null;
-}
-
 function opt(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -91,10 +80,17 @@ export function redactKey(body: Buffer, key: string): Buffer {
   return Buffer.from(body.toString('utf8').replaceAll(key, '[REDACTED]'));
 }
 
+/** The error for an upstream 3xx: a redirect is never followed (usually a wrong `api_base`). */
+export function upstreamRedirectError(status: number, headers: Dispatcher.ResponseData['headers']): GatewayError {
+  const location = headers.location;
+  const where = typeof location === 'string' ? ` to ${location.slice(0, 300)}` : '';
+  return new GatewayError('upstream_redirect', `upstream answered ${status} (a redirect${where}); check the provider key's api_base`);
+}
+
 /** The error for an upstream non-2xx reply whose body was read in full. */
 export function upstreamStatusError(status: number, headers: Dispatcher.ResponseData['headers'], body: Buffer): GatewayError {
   const text = body.toString('utf8');
-  const error = upstreamErrorObject(text);
+  const error = readOpenAiError(text);
   const message = error !== null ? String(error.message) : text.slice(0, 1024);
   if (status >= 500) {
     return new GatewayError('upstream_status', `upstream returned ${status}: ${message}`, { errorCode: `upstream_${status}` });

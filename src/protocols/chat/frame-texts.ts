@@ -1,9 +1,9 @@
 // Text carried by one /v1/chat/completions stream chunk: `choices[].delta.content` and
 // `delta.tool_calls[].function.{name,arguments}` (and legacy `delta.function_call`), as deltas
 // keyed by choice and tool-call index so pieces of one text are joined before scanning.
-import { isObject } from './json-walk.js';
-import type { DeltaSlot, FrameTexts } from './stream-texts.js';
-import type { Path } from './types.js';
+import { isObject } from '../json-walk.js';
+import type { DeltaSlot, FrameTexts } from '../types.js';
+import type { Path } from '../types.js';
 
 function addDelta(deltas: DeltaSlot[], value: unknown, key: string, path: Path): void {
   if (typeof value === 'string') deltas.push({ key, path, text: value });

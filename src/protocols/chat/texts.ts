@@ -1,8 +1,9 @@
-// Where guardrail text lives in /v1/chat/completions bodies: `messages[].content` (string or
-// text parts) and assistant tool-call arguments on the input side; `choices[].message`
-// content and tool-call names/arguments on the output side.
-import { addContent, addString, isObject } from './json-walk.js';
-import type { Path, TextSlot } from './types.js';
+// Where text lives in /v1/chat/completions bodies: `messages[].content` (string or text parts),
+// `messages[].content_blocks` (text blocks, which AISIX scans too) and assistant tool-call
+// arguments on the input side; `choices[].message` content and tool-call names/arguments on the
+// output side. Guardrails and previews read these slots and nothing else.
+import { addContent, addString, isObject } from '../json-walk.js';
+import type { Path, TextSlot } from '../types.js';
 
 function addToolCalls(out: TextSlot[], calls: unknown, path: Path, keys: readonly string[]): void {
   if (!Array.isArray(calls)) return;
@@ -24,6 +25,7 @@ export function chatRequestSlots(body: Record<string, unknown>): TextSlot[] {
   body.messages.forEach((message: unknown, i) => {
     if (!isObject(message)) return;
     addContent(out, message.content, ['messages', i, 'content']);
+    addContent(out, message.content_blocks, ['messages', i, 'content_blocks']);
     addToolCalls(out, message.tool_calls, ['messages', i, 'tool_calls'], ['arguments']);
     addLegacyFunctionCall(out, message.function_call, ['messages', i, 'function_call'], ['arguments']);
   });

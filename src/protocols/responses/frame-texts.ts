@@ -1,10 +1,10 @@
 // Text carried by one /v1/responses stream event (responses-wire.md §4, "Text appears up to five
 // times"): text and tool-argument deltas keyed by item and content part, `*.done` copies,
 // content parts, output items, and the `response.output` of lifecycle/terminal events.
-import { addOutputItem, addResponseOutput } from './extract-responses.js';
-import { addString, isObject, type JsonObject } from './json-walk.js';
-import type { DeltaSlot, FrameTexts } from './stream-texts.js';
-import type { TextSlot } from './types.js';
+import { addOutputItem, addResponseOutput } from './texts.js';
+import { addString, isObject, type JsonObject } from '../json-walk.js';
+import type { DeltaSlot, FrameTexts } from '../types.js';
+import type { TextSlot } from '../types.js';
 
 const DELTA_EVENTS = new Set([
   'response.output_text.delta',

@@ -1,8 +1,8 @@
 // Where guardrail text lives in /v1/responses bodies (responses-wire.md §2 and §3): the input
 // side (instructions, input string, message parts, tool-call outputs, replayed calls, prompt
 // variables) and the output side (message text, tool-call names, arguments and inputs).
-import { addContent, addString, isObject } from './json-walk.js';
-import type { Path, TextSlot } from './types.js';
+import { addContent, addString, isObject } from '../json-walk.js';
+import type { Path, TextSlot } from '../types.js';
 
 const REPLAYED_CALL_FIELDS: Readonly<Record<string, string>> = {
   function_call: 'arguments',

@@ -1,0 +1,94 @@
+// What a wire protocol module provides (DESIGN.md §8): every field name of its format lives in
+// its module — the model and stream fields, the texts guardrails scan (request, response, stream
+// frames), the stream grammar (terminal events, ids, usage, in-band errors, the frames the proxy
+// appends when an upstream stream breaks) and the error envelope. The gateway, the guardrails and
+// the client ask a Protocol; none of them knows a field name. Protocols import nothing of theirs.
+import type { Usage } from '../events/types.js';
+import type { SseFrame } from '../sse/frame-parser.js';
+
+export type PathKey = string | number;
+export type Path = readonly PathKey[];
+
+/** A string found inside a JSON value, and where it sits. */
+export interface TextSlot {
+  readonly path: Path;
+  readonly text: string;
+}
+
+export interface DeltaSlot extends TextSlot {
+  /** deltas with the same key are one text, in arrival order */
+  readonly key: string;
+}
+
+/** What one parsed stream frame contributes to the scanned text: whole copies and deltas. */
+export interface FrameTexts {
+  slots: TextSlot[];
+  deltas: DeltaSlot[];
+}
+
+export type FrameExtractor = (json: unknown) => FrameTexts;
+
+export interface InBandError {
+  type: string;
+  code: string | null;
+  message: string;
+}
+
+/** A side reader of a relayed stream: sees each complete frame, never changes the bytes. */
+export interface StreamTap {
+  onFrame(frame: SseFrame): void;
+  /** a terminal event (or `[DONE]`) was seen: the stream ended properly */
+  readonly terminal: boolean;
+  readonly usage: Usage | null;
+  readonly responseId: string | null;
+  /** set when the stream carried an in-band error */
+  readonly inBandError: InBandError | null;
+  /** the next sequence number an appended frame should carry */
+  nextSequence(): number;
+  /** a frame the proxy asked for that the client did not (chat's usage-only chunk) */
+  isUsageOnly(frame: SseFrame): boolean;
+}
+
+/** An error as the gateway renders it, before a protocol puts it in its envelope. */
+export interface ErrorFields {
+  message: string;
+  type: string;
+  param?: string | undefined;
+  code?: string | undefined;
+}
+
+/** Ids a request body names that the proxy binds to callers (DESIGN.md §3). */
+export interface ReferencedIds {
+  responses: string[];
+  conversations: string[];
+}
+
+export interface Protocol {
+  readonly name: 'responses' | 'chat';
+  /** the requested model (`model` field), as sent: the caller's type, unchecked */
+  model(body: Record<string, unknown>): unknown;
+  /** a copy-free rewrite of the model field to the upstream model id */
+  setModel(body: Record<string, unknown>, upstreamModel: string): void;
+  /** streaming is decided by the body, never by `Accept` */
+  isStream(body: Record<string, unknown>): boolean;
+  /** the 400 message for a body this protocol refuses before any upstream call, else null */
+  invalidRequest(body: Record<string, unknown>): string | null;
+  /** every client-supplied text of a request body (input guardrails, previews) */
+  requestSlots(body: Record<string, unknown>): TextSlot[];
+  /** every output text of a non-streaming answer */
+  outputSlots(json: unknown): TextSlot[];
+  /** the texts one stream frame carries */
+  frameTexts: FrameExtractor;
+  /** the answer's usage object, normalised; null when there is none (never estimated) */
+  readUsage(usage: unknown): Usage | null;
+  /** a tap for one relayed stream; `onFirstDelta` fires once, on the first content delta */
+  createTap(onFirstDelta: () => void): StreamTap;
+  /** streams: asks the upstream for usage when the client did not; true when it did so */
+  requestStreamUsage(body: Record<string, unknown>): boolean;
+  /** the frames appended when an upstream stream breaks before its terminal event */
+  interruptedFrames(message: string, sequence: number): string;
+  /** response and conversation ids named by a request body */
+  referencedIds(body: Record<string, unknown>): ReferencedIds;
+  /** the error body in this protocol's envelope */
+  renderError(error: ErrorFields): string;
+}
