@@ -107,9 +107,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         req, res, record, runtime: taken, row: match.row, id: match.id, query: url.length > path.length ? url.slice(path.length) : '', services,
         caller: null, body: null, plan: null, outgoing: null, injectedUsage: false,
       };
-      void runStages(ctx).catch((err: unknown) => sendError({ res, record, bus, req, protocol: ctx?.row.protocol }, err));
+      void runStages(ctx).catch((err: unknown) => sendError({ res, record, bus, req, requestTimeoutMs: taken.config.proxy.requestTimeoutMs, protocol: ctx?.row.protocol }, err));
     } catch (err) {
-      sendError({ res, record, bus, req, protocol: null }, err);
+      sendError({ res, record, bus, req, requestTimeoutMs: taken.config.proxy.requestTimeoutMs, protocol: null }, err);
     }
   }
 

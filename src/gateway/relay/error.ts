@@ -14,8 +14,9 @@ export interface ErrorTarget {
   res: ServerResponse;
   record: RequestRecord;
   bus: EventBus;
-  /** the request, when its unread body must be drained first (413) */
+  /** the request, when its unread body must be drained first (413), and its read deadline */
   req?: IncomingMessage;
+  requestTimeoutMs?: number;
   protocol?: Protocol | null;
 }
 
@@ -42,7 +43,7 @@ export function sendError(target: ErrorTarget, err: unknown): void {
   }
   // a 413 closes the connection: whatever is left of the body is not worth keeping the socket for
   headers.connection = 'close';
-  drainThen(target.req, () => {
+  drainThen(target.req, target.requestTimeoutMs ?? 0, () => {
     if (res.destroyed || res.headersSent) return;
     res.writeHead(error.status, headers);
     res.end(body);

@@ -63,6 +63,11 @@ function hold(ctx: RelayContext, parser: SseFrameParser): Promise<Held> {
   const chunks: Buffer[] = [];
   let size = 0;
   return new Promise((resolve, reject) => {
+    const stop = (): void => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+    };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       chunks.push(chunk);
@@ -70,24 +75,27 @@ function hold(ctx: RelayContext, parser: SseFrameParser): Promise<Held> {
         parser.push(chunk);
         return;
       }
-      body.off('data', onData);
-      body.removeAllListeners('end');
-      body.removeAllListeners('error');
+      stop();
       if (ctx.guardrails.holdOverflow === 'fail_open') {
+        body.pause(); // the live relay resumes it: nothing is lost in between
         resolve({ kind: 'overflow', chunks });
         return;
       }
       ctx.abortUpstream();
       reject(new GatewayError('blocked_output', 'response blocked by content policy'));
     };
-    body.on('data', onData);
-    body.once('end', () => {
+    const onEnd = (): void => {
+      stop();
       parser.end();
       resolve({ kind: 'complete', body: Buffer.concat(chunks, size) });
-    });
-    body.once('error', (err: unknown) => {
+    };
+    const onError = (err: unknown): void => {
+      stop();
       reject(new GatewayError('upstream_status', transportErrorMessage(err, ctx.idleTimeoutMs), { errorCode: 'upstream_stream_interrupted' }));
-    });
+    };
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', onError);
   });
 }
 

@@ -7,17 +7,22 @@ import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../errors.js';
 import type { RequestContext } from '../routes/context.js';
 
-/** At most this much of an oversized body is read and dropped before answering 413. */
-const DRAIN_BYTES = 64 * 1024 * 1024;
-const DRAIN_MS = 5_000;
+/** At most this much of an oversized body is read and dropped before answering 413, for so long. */
+export const DRAIN_BYTES = 64 * 1024 * 1024;
+const DRAIN_MS = 500;
 
 export function tooLarge(limit: number): GatewayError {
   return new GatewayError('body_too_large', `request body exceeds ${limit}-byte limit`);
 }
 
-/** Reads and drops the rest of a request body (bounded), then calls `done` once. */
-export function drainThen(req: IncomingMessage, done: () => void): void {
-  if (req.readableEnded || req.destroyed) return done();
+/**
+ * Reads and drops the rest of a request body, then calls `done` once: at once when the body is
+ * already in or declared larger than the drain allows, else after its end, DRAIN_BYTES or DRAIN_MS
+ * (and never later than half the request timeout, so the 413 comes before a 408 could).
+ */
+export function drainThen(req: IncomingMessage, requestTimeoutMs: number, done: () => void): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (req.readableEnded || req.destroyed || declared > DRAIN_BYTES) return done();
   let dropped = 0;
   let called = false;
   const finish = (): void => {
@@ -31,7 +36,7 @@ export function drainThen(req: IncomingMessage, done: () => void): void {
     dropped += chunk.length;
     if (dropped > DRAIN_BYTES) finish();
   };
-  const timer = setTimeout(finish, DRAIN_MS);
+  const timer = setTimeout(finish, requestTimeoutMs > 0 ? Math.min(DRAIN_MS, requestTimeoutMs / 2) : DRAIN_MS);
   req.on('data', onData);
   req.once('end', finish);
   req.once('close', finish);
