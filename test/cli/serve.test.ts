@@ -86,8 +86,11 @@ describe('aisix serve', () => {
     expect(exposed.stderr()).toContain('without api_keys');
     const local = spawnServe(['-c', writeConfig('open2.yaml', open), '--port', '0']);
     const url = (await local.waitForLine(() => true)).replace('aisix listening on ', '');
-    const response = await fetch(`${url}/v1/responses`, { method: 'POST', body: JSON.stringify({ model: 'chat', input: 'no auth' }) });
+    const response = await fetch(`${url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat', input: 'no auth' }) });
     expect(response.status).toBe(200);
+    // fetch's default text/plain is what a web page can send cross-site: refused while auth is off
+    const plain = await fetch(`${url}/v1/responses`, { method: 'POST', body: JSON.stringify({ model: 'chat', input: 'no auth' }) });
+    expect(plain.status).toBe(415);
     expect(local.stderr()).toContain('without authentication');
     expect(await local.stop()).toBe(0);
   });
