@@ -3,7 +3,7 @@
 // also on an error or a signal. Memory is read from /proc/PID/status (VmRSS, VmHWM).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const children = new Set();
@@ -216,6 +216,7 @@ export async function timeUntilLine(args, { cwd, cpus, env, ready, timeoutMs = 1
  * `path` holding our pid; false when a live process holds it. Released on exit.
  */
 export function takeBenchLock(path) {
+  mkdirSync(dirname(path), { recursive: true }); // a fresh clone has no bench/.work yet
   try {
     writeFileSync(path, String(process.pid), { flag: 'wx' });
   } catch {

@@ -4,6 +4,7 @@
 // interrupted-stream frame, and the OpenAI error envelope.
 import { record } from '../json-fields.js';
 import { renderOpenAiError } from '../openai-error.js';
+import { openAiRequestFields } from '../openai-request.js';
 import type { Protocol } from '../types.js';
 import { chatFrameTexts } from './frame-texts.js';
 import { createChatTap } from './stream-tap.js';
@@ -14,11 +15,7 @@ const INTERRUPTED_CODE = 'upstream_stream_interrupted';
 
 export const chatProtocol: Protocol = {
   name: 'chat',
-  model: (body) => body.model,
-  setModel: (body, upstreamModel) => {
-    body.model = upstreamModel;
-  },
-  isStream: (body) => body.stream === true,
+  ...openAiRequestFields,
   // missing, not an array, or empty: one message (DESIGN.md §4), as AISIX words it
   invalidRequest: (body) =>
     Array.isArray(body.messages) && body.messages.length > 0 ? null : 'request payload is invalid: messages array must not be empty',

@@ -3,6 +3,7 @@
 // refers to (`previous_response_id`, `conversation`), and the OpenAI error envelope.
 import { record } from '../json-fields.js';
 import { renderOpenAiError } from '../openai-error.js';
+import { openAiRequestFields } from '../openai-request.js';
 import type { Protocol, ReferencedIds } from '../types.js';
 import { responsesFrameTexts } from './frame-texts.js';
 import { createResponsesTap } from './stream-tap.js';
@@ -20,11 +21,7 @@ function referencedIds(body: Record<string, unknown>): ReferencedIds {
 
 export const responsesProtocol: Protocol = {
   name: 'responses',
-  model: (body) => body.model,
-  setModel: (body, upstreamModel) => {
-    body.model = upstreamModel;
-  },
-  isStream: (body) => body.stream === true,
+  ...openAiRequestFields,
   invalidRequest: () => null,
   requestSlots: responsesRequestSlots,
   outputSlots: responsesOutputSlots,
