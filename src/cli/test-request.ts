@@ -2,6 +2,9 @@
 // prints the output text on stdout (live with --stream; the JSON instead with --json), and the
 // error and summary on stderr. Exit 0 on success, 1 on a failed request or an unusable config.
 // Defaults for --url and --api-key come from the config file, read only when one is needed.
+// Nothing the server sent reaches the terminal raw: output text keeps its line breaks and tabs but
+// has every other control character escaped (terminalSafe), stderr lines are escaped whole, and
+// JSON output has the characters JSON.stringify leaves raw escaped too (terminalSafeJson).
 import { existsSync } from 'node:fs';
 import {
   describeError,
@@ -12,15 +15,21 @@ import {
   type StreamEvent,
 } from '../client/index.js';
 import type { Config } from '../config/types.js';
+import { terminalSafe, terminalSafeJson } from '../text/terminal-safe.js';
 import { ExitCode } from './exit-codes.js';
 import type { TestRequestOptions } from './main.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
 
-/** Writes to stdout and stderr, remembering whether stdout was left mid-line; a closed pipe (`| head`) ends stdout quietly. */
+/**
+ * Writes to stdout and stderr, escaped, remembering whether stdout was left mid-line; a closed pipe
+ * (`| head`) ends stdout quietly. A `\r` that ends a streamed delta waits for the next one, so a
+ * `\r\n` split across two deltas still reads as one line break.
+ */
 class Printer {
   private midLine = false;
   private stdoutClosed = false;
+  private heldCr = false;
 
   constructor() {
     process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -29,19 +38,35 @@ class Printer {
     });
   }
 
-  out(text: string): void {
-    if (text === '' || this.stdoutClosed) return;
-    process.stdout.write(text);
-    this.midLine = !text.endsWith('\n');
+  /** output text (whole or one streamed delta): line breaks and tabs kept, other controls escaped */
+  text(chunk: string): void {
+    if (chunk === '') return;
+    let text = this.heldCr ? `\r${chunk}` : chunk;
+    this.heldCr = text.endsWith('\r');
+    if (this.heldCr) text = text.slice(0, -1);
+    this.out(terminalSafe(text, { multiline: true }));
+  }
+
+  /** JSON text (one value or one line) */
+  json(text: string): void {
+    this.out(terminalSafeJson(text));
   }
 
   endLine(): void {
+    if (this.heldCr) this.out(terminalSafe('\r'));
+    this.heldCr = false;
     if (this.midLine && !this.stdoutClosed) process.stdout.write('\n');
     this.midLine = false;
   }
 
   err(lines: readonly string[]): void {
-    process.stderr.write(lines.map((line) => `${line}\n`).join(''));
+    process.stderr.write(lines.map((line) => `${terminalSafe(line)}\n`).join(''));
+  }
+
+  private out(text: string): void {
+    if (text === '' || this.stdoutClosed) return;
+    process.stdout.write(text);
+    this.midLine = !text.endsWith('\n');
   }
 }
 
@@ -58,7 +83,7 @@ export async function runTestRequest(opts: TestRequestOptions, env: NodeJS.Proce
       stream: opts.stream === true,
       timeoutMs: Math.round(opts.timeout * 1000),
       keepEvents: false,
-      ...(opts.json ? { onEvent: (event: StreamEvent) => printJsonEvent(printer, event) } : { onDelta: (d: string) => printer.out(d) }),
+      ...(opts.json ? { onEvent: (event: StreamEvent) => printJsonEvent(printer, event) } : { onDelta: (d: string) => printer.text(d) }),
     });
     return report(result, opts, printer);
   } catch (err) {
@@ -71,8 +96,8 @@ export async function runTestRequest(opts: TestRequestOptions, env: NodeJS.Proce
 
 function report(result: ResponsesResult, opts: TestRequestOptions, printer: Printer): number {
   const httpFailure = result.error?.source === 'http';
-  if (opts.json && (!result.stream || httpFailure) && result.json !== null) printer.out(`${JSON.stringify(result.json, null, 2)}\n`);
-  if (!opts.json && !result.stream) printer.out(result.text);
+  if (opts.json && (!result.stream || httpFailure) && result.json !== null) printer.json(`${JSON.stringify(result.json, null, 2)}\n`);
+  if (!opts.json && !result.stream) printer.text(result.text);
   printer.endLine();
   if (result.error !== null) printer.err(describeError(result, result.error));
   printer.err(describeSummary(result));
@@ -81,7 +106,7 @@ function report(result: ResponsesResult, opts: TestRequestOptions, printer: Prin
 
 /** --json --stream: each event's data as one line of JSON; a frame that is not JSON is noted on stderr. */
 function printJsonEvent(printer: Printer, event: StreamEvent): void {
-  if (event.json !== undefined) printer.out(`${JSON.stringify(event.json)}\n`);
+  if (event.json !== undefined) printer.json(`${JSON.stringify(event.json)}\n`);
   else printer.err([`aisix: skipped a stream frame whose data is not JSON: ${event.data.slice(0, 120)}`]);
 }
 
@@ -120,7 +145,7 @@ async function resolveTarget(opts: TestRequestOptions, env: NodeJS.ProcessEnv): 
   const rawUrl = opts.url ?? (loaded === null ? DEFAULT_URL : proxyUrl(loaded.config));
   const url = normalizeUrl(rawUrl);
   if (url === null) {
-    process.stderr.write(`aisix test-request: invalid URL "${rawUrl}" (expected e.g. ${DEFAULT_URL})\n`);
+    process.stderr.write(`${terminalSafe(`aisix test-request: invalid URL "${rawUrl}" (expected e.g. ${DEFAULT_URL})`)}\n`);
     return ExitCode.usage;
   }
   const apiKey = opts.apiKey ?? envKey ?? (loaded === null ? null : configKey(loaded, env));
@@ -150,7 +175,8 @@ function configKey({ config, path }: LoadedConfig, env: NodeJS.ProcessEnv): stri
   if (entry === undefined || entry.keyEnv === null) return null;
   const value = nonEmpty(env[entry.keyEnv]);
   if (value === null) {
-    process.stderr.write(`aisix: note: $${entry.keyEnv} (key_env of api key "${entry.name}" in ${path}) is not set; sending no API key\n`);
+    const note = `aisix: note: $${entry.keyEnv} (key_env of api key "${entry.name}" in ${path}) is not set; sending no API key`;
+    process.stderr.write(`${terminalSafe(note)}\n`);
   }
   return value;
 }

@@ -1,7 +1,7 @@
 // Turns what a server said went wrong into an `ApiError`: the HTTP envelope
 // `{"error":{message,type,param,code}}` (DESIGN.md §4), a non-JSON error body, an in-stream
 // `error` event in its nested or flat form, or a failed response's `error` (responses-wire.md §4).
-import { field, str } from '../wire/json-fields.js';
+import { field, str } from '../protocols/json-fields.js';
 import type { ApiError } from './types.js';
 
 function fromObject(source: ApiError['source'], obj: unknown, fallback: string): ApiError {

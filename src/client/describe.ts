@@ -1,7 +1,9 @@
 // Human-readable lines for a Responses call: the error (HTTP envelope or in-stream) and the
 // summary (status, request id, upstream model, usage, latency, TTFT). Pure text, no colours and
-// no writing, so `aisix test-request` prints them and tests can compare them.
-import { field, str } from '../wire/json-fields.js';
+// no writing, so `aisix test-request` prints them and tests can compare them. Every line is
+// terminalSafe: error messages, codes, ids and model names come from the server.
+import { field, str } from '../protocols/json-fields.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 import { functionCalls } from './output-text.js';
 import type { ApiError, ResponsesResult, Usage } from './types.js';
 
@@ -14,7 +16,7 @@ export function describeError(result: Pick<ResponsesResult, 'status' | 'headers'
   if (error.param !== null) lines.push(`  param: ${error.param}`);
   const retryAfter = result.headers['retry-after'];
   if (error.source === 'http' && retryAfter !== undefined) lines.push(`  retry-after: ${retryAfter}`);
-  return lines;
+  return lines.map((line) => terminalSafe(line));
 }
 
 export function describeUsage(usage: Usage | null): string {
@@ -45,5 +47,5 @@ export function describeSummary(result: ResponsesResult): string[] {
     rows.push(['usage', describeUsage(result.usage)]);
   }
   rows.push(['latency', latencyText(result)]);
-  return rows.map(([label, value]) => `${label.padEnd(16)}${value}`);
+  return rows.map(([label, value]) => `${label.padEnd(16)}${terminalSafe(value)}`);
 }

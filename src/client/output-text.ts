@@ -1,6 +1,6 @@
 // The text of a Response object: every `output_text` (and `refusal`) part of its `message` items,
 // in order. `output_text` is an SDK convenience, not on the wire (responses-wire.md §3).
-import { field, str } from '../wire/json-fields.js';
+import { field, str } from '../protocols/json-fields.js';
 
 function partText(part: unknown): string {
   const type = field(part, 'type');

@@ -3,7 +3,7 @@
 // Response object and any in-stream error (an `error` frame or `response.failed`).
 import { SseFrameParser, type SseFrame } from '../sse/frame-parser.js';
 import { streamError, responseError } from './api-error.js';
-import { field, parseJson, record, str } from '../wire/json-fields.js';
+import { field, parseJson, record, str } from '../protocols/json-fields.js';
 import type { ApiError, StreamEvent } from './types.js';
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);

@@ -4,12 +4,12 @@
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { httpError, responseError } from './api-error.js';
-import { field, parseJson, record, str } from '../wire/json-fields.js';
+import { field, parseJson, record, str } from '../protocols/json-fields.js';
 import { outputText } from './output-text.js';
 import { readResponsesStream, type StreamOutcome } from './read-stream.js';
 import { toClientError } from './transport-error.js';
 import type { ResponsesRequest, ResponsesResult } from './types.js';
-import { responsesUsage as readUsage } from '../wire/usage.js';
+import { responsesUsage as readUsage } from '../protocols/responses/usage.js';
 
 export interface SendOptions extends ResponsesRequest {
   /** keep every stream event in `result.events` (default true; off for callers that use `onEvent`) */

@@ -80,6 +80,8 @@ export interface ConfigReloaded {
   added: string[];
   removed: string[];
   changed: string[];
+  /** whether the new config has api_keys (callers must authenticate), as `server.listening`'s `auth` */
+  auth: boolean;
 }
 
 export interface ConfigRejected {

@@ -1,14 +1,20 @@
 // The line reporter (no TTY, CI, --no-tui): one line per finished request on stdout, e.g.
 // `12:01:07 200 local-dev gpt-4o-prod→gpt-4o-mini stream 13→9 tok 412ms ttft 180ms`; config
-// reload notices and warnings go to stderr.
+// reload notices and warnings go to stderr. Every line passes through terminalSafe: callers,
+// aliases a caller chose, upstream models and error codes, config messages and warnings are
+// printed with their control characters escaped. Stdout goes through the batched writer
+// (backpressure; lines dropped past its cap are announced by one notice line).
 import type { EventBus } from '../events/bus.js';
 import { blockedLabel, softHits } from '../events/labels.js';
 import type { RequestFinished } from '../events/types.js';
-import { createBatchedWriter } from './batched-writer.js';
+import { terminalSafe } from '../text/terminal-safe.js';
+import { createBatchedWriter, type BatchedWriterOptions } from './batched-writer.js';
 
 export interface LineReporterOptions {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** the stdout queue's settings (cap, scheduling); defaults suit `serve` */
+  writer?: BatchedWriterOptions;
 }
 
 function clock(iso: string): string {
@@ -19,6 +25,7 @@ function ms(value: number): string {
   return `${Math.round(value)}ms`;
 }
 
+/** One line (no `\n`) for a finished request, outside text escaped. */
 export function formatRequestLine(e: RequestFinished): string {
   const parts = [clock(e.time), String(e.status), e.caller ?? '-'];
   if (e.alias !== null) parts.push(e.upstream_model !== null ? `${e.alias}→${e.upstream_model}` : e.alias);
@@ -33,22 +40,28 @@ export function formatRequestLine(e: RequestFinished): string {
   if (e.cost_usd !== null) parts.push(`$${e.cost_usd.toFixed(6)}`);
   for (const name of softHits(e, 'mask')) parts.push(`masked ${name}`);
   for (const name of softHits(e, 'monitor')) parts.push(`monitor ${name}`);
-  return parts.join(' ');
+  return terminalSafe(parts.join(' '));
 }
 
-export function attachLineReporter(bus: EventBus, { stdout, stderr }: LineReporterOptions): () => void {
-  const out = createBatchedWriter(stdout);
+/** A warning as printed: escaped; a multi-line message keeps its lines, indented under the first. */
+export function formatWarning(message: string): string {
+  return `aisix: warning: ${terminalSafe(message, { multiline: true }).replace(/\n/g, '\n  ')}`;
+}
+
+export function attachLineReporter(bus: EventBus, { stdout, stderr, writer }: LineReporterOptions): () => void {
+  const out = createBatchedWriter(stdout, writer);
   const offs = [
     bus.on('request.finished', (e) => out.write(`${formatRequestLine(e)}\n`)),
     bus.on('config.reloaded', (e) => {
       const changes = [`+${e.added.length}`, `-${e.removed.length}`, `~${e.changed.length}`].join(' ');
-      stderr.write(`${clock(e.time)} config reloaded (aliases ${changes})\n`);
+      stderr.write(`${terminalSafe(`${clock(e.time)} config reloaded (aliases ${changes})`)}\n`);
     }),
     bus.on('config.rejected', (e) => {
-      stderr.write(`${clock(e.time)} config rejected; still serving the last good config:\n`);
-      for (const issue of e.errors) stderr.write(`  ${issue.line}:${issue.col}: ${issue.scope}: ${issue.message}\n`);
+      const lines = [`${clock(e.time)} config rejected; still serving the last good config:`];
+      for (const issue of e.errors) lines.push(`  ${issue.line}:${issue.col}: ${issue.scope}: ${issue.message}`);
+      stderr.write(lines.map((line) => `${terminalSafe(line)}\n`).join(''));
     }),
-    bus.on('warning', (w) => void stderr.write(`aisix: warning: ${w.message}\n`)),
+    bus.on('warning', (w) => void stderr.write(`${formatWarning(w.message)}\n`)),
   ];
   return () => {
     offs.forEach((off) => off());

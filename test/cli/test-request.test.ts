@@ -5,6 +5,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -271,5 +273,92 @@ describe('aisix test-request against aisix serve --demo (end to end)', () => {
       serve.kill('SIGTERM');
       if (serve.exitCode === null) await once(serve, 'exit');
     }
+  });
+});
+
+describe('aisix test-request against a hostile server (nothing reaches the terminal raw)', () => {
+  const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007';
+  const ESCAPED = '\\u001b[2J\\u001b]0;pwned\\u0007';
+  // any control other than a line break or tab, DEL, C1 or bidi character
+  const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  const TEXT = `line one ${HOSTILE}\r\nline two\n\tindented\u009b\u202e and\rover`;
+  let server: Server;
+  let url: string;
+
+  const response = (text: string) => ({
+    id: 'resp_1', object: 'response', status: 'completed', model: `evil-model${HOSTILE}`,
+    output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] }],
+    usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 },
+  });
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const { model, stream } = JSON.parse(body) as { model: string; stream: boolean };
+        if (model === 'error') {
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: `upstream says ${HOSTILE}`, type: `type\u009b`, code: `code${HOSTILE}`, param: null } }));
+          return;
+        }
+        if (!stream) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(response(TEXT)));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const frame = (data: object): string => `event: ${(data as { type: string }).type}\ndata: ${JSON.stringify(data)}\n\n`;
+        // a \r\n split across two deltas still reads as one line break
+        for (const delta of [`line one ${HOSTILE}\r`, '\nline two\n', '\tindented\u009b\u202e and\rover']) {
+          res.write(frame({ type: 'response.output_text.delta', delta }));
+        }
+        res.end(frame({ type: 'response.completed', response: response(TEXT) }));
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.close();
+    await once(server, 'close');
+  });
+
+  const expected = `line one ${ESCAPED}\nline two\n\tindented\\u009b\\u202e and\\rover\n`;
+
+  it('output text keeps its line breaks and tabs, every other control is escaped; so is the summary', async () => {
+    const run = await aisix(['test-request', '--url', url, '--model', 'x']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(RAW);
+    expect(run.stdout).toBe(expected);
+    expect(run.stderr).not.toMatch(RAW);
+    expect(run.stderr).toMatch(/^upstream model {2}evil-model\\u001b\[2J\\u001b\]0;pwned\\u0007$/m);
+  });
+
+  it('--stream: the same text, escaped delta by delta', async () => {
+    const run = await aisix(['test-request', '--url', url, '--model', 'x', '--stream']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(expected);
+    expect(run.stderr).not.toMatch(RAW);
+  });
+
+  it('an error envelope: message, type and code escaped', async () => {
+    const run = await aisix(['test-request', '--url', url, '--model', 'error']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(RAW);
+    expect(run.stderr).toContain(`error 400 type\\u009b: upstream says ${ESCAPED}\n  code: code${ESCAPED}\n`);
+  });
+
+  it('--json: still the same JSON value, with no raw control, C1 or bidi character', async () => {
+    const whole = await aisix(['test-request', '--url', url, '--model', 'x', '--json']);
+    expect(whole.code).toBe(0);
+    expect(whole.stdout).not.toMatch(RAW);
+    expect(JSON.parse(whole.stdout)).toEqual(response(TEXT));
+    const streamed = await aisix(['test-request', '--url', url, '--model', 'x', '--json', '--stream']);
+    expect(streamed.code).toBe(0);
+    expect(streamed.stdout).not.toMatch(RAW);
+    const events = streamed.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+    expect(events.at(-1)).toEqual({ type: 'response.completed', response: response(TEXT) });
   });
 });

@@ -63,3 +63,34 @@ describe('describeUsage', () => {
       .toBe('input 68 (cached 64), output 36 (reasoning 32), total 104');
   });
 });
+
+describe('terminal safety', () => {
+  const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007';
+  const ESCAPED = '\\u001b[2J\\u001b]0;pwned\\u0007';
+  const RAW = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  it('escapes control characters in the error message, type, code, param and retry-after', () => {
+    const lines = describeError(result({ status: 400, headers: { 'retry-after': '1\u001b[5m' } }), {
+      source: 'http', type: `t${HOSTILE}`, code: 'c\u009b', param: 'p\u202e', message: `line one\n${HOSTILE}`,
+    });
+    for (const line of lines) expect(line).not.toMatch(RAW);
+    expect(lines).toEqual([
+      `error 400 t${ESCAPED}: line one\\n${ESCAPED}`,
+      '  code: c\\u009b',
+      '  param: p\\u202e',
+      '  retry-after: 1\\u001b[5m',
+    ]);
+  });
+
+  it('escapes the request id, upstream model, status and tool calls in the summary', () => {
+    const lines = describeSummary(result({
+      requestId: `rid${HOSTILE}`, model: 'm\u0085',
+      response: { status: 'completed\u001b[1A', output: [{ type: 'function_call', name: 'f\u0007', arguments: '{"a":\n1}' }] },
+    }));
+    for (const line of lines) expect(line).not.toMatch(RAW);
+    expect(lines).toContain(`request id      rid${ESCAPED}`);
+    expect(lines).toContain('upstream model  m\\u0085');
+    expect(lines).toContain('status          200 completed\\u001b[1A');
+    expect(lines).toContain('tool call       f\\u0007({"a":\\n1})');
+  });
+});

@@ -1,6 +1,7 @@
 // End to end in a real terminal: `aisix serve --demo` inside a detached 160×40 tmux session (on a
 // private tmux socket, CI removed from its environment so Ink draws live frames), requests sent
-// with the official SDK, the screen read with `capture-pane`, then `q` and a clean exit 0.
+// with the official SDK, the screen read with `capture-pane`, then `q` and a clean exit 0. A
+// caller-chosen alias full of escape sequences must show up escaped, with the screen intact.
 // Needs a build (the bin runs dist/); skips, saying why, only where tmux is not installed.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -95,6 +96,16 @@ describe.skipIf(!tmuxReady)(title, () => {
     expect(detail).toMatch(/request {3}\S+/);
     tmux('send-keys', '-t', SESSION, 'Escape');
     await waitForScreen('the table again', (t) => t.includes('alias -> model'));
+    tmux('send-keys', '-t', SESSION, 'f');
+    await waitForScreen('the filter back at all', (t) => t.includes('filter: all'));
+
+    // A caller-chosen wildcard alias full of escape sequences is drawn escaped: the screen is not
+    // cleared and the pane title is not changed.
+    await client.responses.create({ model: 'mock/\u001b]2;pwned\u0007\u001b[2J', input: 'hostile' });
+    const hostile = await waitForScreen('the hostile alias, escaped', (t) => t.includes('mock/\\u001b]2;pwned\\u0007'));
+    expect(hostile).toMatch(/requests 5\s+errors 1\s+blocked 1/);
+    expect(hostile).toContain('demo -> mock-echo');
+    expect(tmux('display-message', '-p', '-t', SESSION, '#{pane_title}')).not.toContain('pwned');
 
     tmux('send-keys', '-t', SESSION, 'q');
     const end = await waitForScreen('the process to exit', (t) => /EXIT=\d+/.test(t), 20_000);

@@ -1,6 +1,7 @@
 // The TUI root: reads the store snapshot, owns the view state (table / detail / help, selection)
 // and the keys. Selection follows the newest row until the user moves it, then sticks to that
-// request id as new rows arrive. Quitting calls `onQuit` once and exits when it settles.
+// row (by its `seq`: request ids may repeat) as new rows arrive. Quitting calls `onQuit` once and
+// exits when it settles.
 import { Box, useApp, useInput, type Key } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { DetailView } from './DetailView.js';
@@ -30,13 +31,13 @@ export function App({ store, header, onQuit }: AppProps) {
   const size = useTerminalSize();
   const { exit } = useApp();
   const [view, setView] = useState<View>('table');
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
   const [quitting, setQuitting] = useState(false);
   const [clears, setClears] = useState(0);
   const quitStarted = useRef(false);
 
   const rows = snapshot.rows;
-  const found = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
+  const found = selectedSeq === null ? -1 : rows.findIndex((r) => r.seq === selectedSeq);
   const selected = found >= 0 ? found : 0;
   const height = visibleRowCount(size.rows, snapshot.lastWarning !== null);
   const columns = useMemo(() => tableColumns(size.columns), [size.columns]);
@@ -57,13 +58,13 @@ export function App({ store, header, onQuit }: AppProps) {
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const move = (delta: number): void => {
-    setSelectedId((prevId) => {
+    setSelectedSeq((prevSeq) => {
       const list = rowsRef.current;
-      if (list.length === 0) return prevId;
-      const prev = prevId === null ? 0 : Math.max(0, list.findIndex((r) => r.id === prevId));
+      if (list.length === 0) return prevSeq;
+      const prev = prevSeq === null ? 0 : Math.max(0, list.findIndex((r) => r.seq === prevSeq));
       const next = Math.min(list.length - 1, Math.max(0, prev + delta));
       // In the table, back at the top means "follow the newest" again; the detail view stays pinned.
-      return next === 0 && view === 'table' ? null : (list[next]?.id ?? null);
+      return next === 0 && view === 'table' ? null : (list[next]?.seq ?? null);
     });
   };
 
@@ -80,18 +81,20 @@ export function App({ store, header, onQuit }: AppProps) {
     if (key.downArrow || input === 'j') return move(1);
     if (key.pageUp) return move(-height);
     if (key.pageDown) return move(height);
-    if (key.home) return setSelectedId(null);
+    if (key.home) return setSelectedSeq(null);
     if (key.return) {
-      const row = rows[selected];
-      if (row) {
-        setSelectedId(row.id);
-        setView('detail');
-      }
-      return;
+      // like move(): the latest selection and rows, not this render's (a fast "j⏎" must open the row j chose)
+      if (rowsRef.current.length === 0) return;
+      setSelectedSeq((prevSeq) => {
+        const list = rowsRef.current;
+        const row = (prevSeq === null ? undefined : list.find((r) => r.seq === prevSeq)) ?? list[0];
+        return row?.seq ?? prevSeq;
+      });
+      return setView('detail');
     }
     if (input === 'c') {
       store.clear();
-      setSelectedId(null);
+      setSelectedSeq(null);
       setClears((n) => n + 1);
       return setView('table');
     }
@@ -108,7 +111,7 @@ export function App({ store, header, onQuit }: AppProps) {
     else onKey(input, key);
   });
 
-  const detailRow = selectedId === null ? (rows[0] ?? null) : found >= 0 ? (rows[found] ?? null) : null;
+  const detailRow = selectedSeq === null ? (rows[0] ?? null) : found >= 0 ? (rows[found] ?? null) : null;
   return (
     <Box flexDirection="column" width={size.columns}>
       <ErrorBoundary resetKey={clears}>
@@ -118,7 +121,7 @@ export function App({ store, header, onQuit }: AppProps) {
         ) : view === 'detail' ? (
           <DetailView
             row={detailRow}
-            previews={detailRow ? store.previewsOf(detailRow.id) : null}
+            previews={detailRow ? store.previewsOf(detailRow.seq) : null}
             now={store.now()}
             width={size.columns}
             height={height}

@@ -3,6 +3,7 @@
 // c (clear) changes `resetKey`, which drops the offending rows and tries rendering again.
 import { Text } from 'ink';
 import { Component, type ReactNode } from 'react';
+import { terminalSafe } from '../../text/terminal-safe.js';
 
 interface State {
   error: Error | null;
@@ -28,7 +29,7 @@ export class ErrorBoundary extends Component<Props, State> {
     if (this.state.error) {
       return (
         <Text color="red">
-          {`The terminal UI failed (${this.state.error.message}); the gateway keeps serving. Press c to clear and retry, q to quit.`}
+          {`The terminal UI failed (${terminalSafe(this.state.error.message)}); the gateway keeps serving. Press c to clear and retry, q to quit.`}
         </Text>
       );
     }

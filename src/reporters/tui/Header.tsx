@@ -1,7 +1,9 @@
 // The two header lines: name, version, listen URL, auth and demo key; then the config file, alias
 // and key counts and the config state (loaded / reloaded at HH:MM:SS / rejected: <first issue>).
-// A third line shows the latest warning, if any.
+// A third line shows the latest warning, if any. Auth follows server.listening and then every
+// config.reloaded. Text from outside (URL, config path, warnings, config issues) is terminalSafe.
 import { Box, Text } from 'ink';
+import { terminalSafe } from '../../text/terminal-safe.js';
 import { clip, clockTime } from './format.js';
 import type { StoreSnapshot } from './request-store.js';
 import type { TuiHeaderInfo } from './types.js';
@@ -14,10 +16,13 @@ export interface HeaderProps {
 
 export function Header({ info, snapshot, width }: HeaderProps) {
   const { server, config, lastWarning } = snapshot;
-  const url = server?.url ?? info.url;
-  const auth = server?.auth ?? info.auth;
+  const url = terminalSafe(server?.url ?? info.url);
+  const auth = snapshot.auth ?? info.auth;
   const aliases = (server?.aliases.length ?? info.aliases) + snapshot.aliasDelta;
-  const configPath = server?.config_path ?? info.configPath;
+  // The key count is the one at mount time (config.reloaded does not carry it), except that a
+  // config without auth has no keys.
+  const keys = snapshot.auth === false ? 0 : info.keys;
+  const configPath = terminalSafe(server?.config_path ?? info.configPath);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
@@ -32,19 +37,19 @@ export function Header({ info, snapshot, width }: HeaderProps) {
         {info.demoKey ? (
           <>
             <Text>{'  demo key '}</Text>
-            <Text color="magenta">{info.demoKey}</Text>
+            <Text color="magenta">{terminalSafe(info.demoKey)}</Text>
           </>
         ) : null}
       </Text>
       <Text wrap="truncate">
         <Text dimColor>config </Text>
         <Text>{configPath}</Text>
-        <Text dimColor>{`  ${plural(aliases, 'alias', 'aliases')}  ${plural(info.keys, 'key', 'keys')}  `}</Text>
+        <Text dimColor>{`  ${plural(aliases, 'alias', 'aliases')}  ${plural(keys, 'key', 'keys')}  `}</Text>
         <ConfigState config={config} />
       </Text>
       {lastWarning ? (
         <Text color="yellow" wrap="truncate">
-          {clip(`warning ${clockTime(lastWarning.at)} ${lastWarning.message}`, width)}
+          {clip(`warning ${clockTime(lastWarning.at)} ${terminalSafe(lastWarning.message)}`, width)}
         </Text>
       ) : null}
     </Box>
@@ -55,7 +60,7 @@ function ConfigState({ config }: { config: StoreSnapshot['config'] }) {
   if (config.kind === 'reloaded') return <Text color="green">reloaded at {clockTime(config.time)}</Text>;
   if (config.kind === 'rejected') {
     const more = config.more > 0 ? ` (+${config.more} more)` : '';
-    return <Text color="red" bold>{`rejected: ${config.issue}${more}`}</Text>;
+    return <Text color="red" bold>{`rejected: ${terminalSafe(config.issue)}${more}`}</Text>;
   }
   return <Text dimColor>loaded</Text>;
 }

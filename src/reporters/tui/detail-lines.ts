@@ -1,6 +1,9 @@
 // The detail view's content as plain lines: ids, route, timings, usage breakdown, guardrail hits,
 // the error envelope for failures and the input/output previews when the store still has them.
-// Computed only for the selected row, so it may be as verbose as it likes.
+// Computed only for the selected row, so it may be as verbose as it likes. Every line passes
+// through terminalSafe on the way out (ids, caller, route, error message, previews come from
+// callers and upstreams); previews are split at their line breaks first, so those become lines.
+import { terminalSafe } from '../../text/terminal-safe.js';
 import type { Row, Previews } from './request-store.js';
 import type { Tone } from './row-cells.js';
 import { routeText } from './row-cells.js';
@@ -17,6 +20,13 @@ const PREVIEW_LINES = 4;
 
 /** Every line of the detail view for `row` (the view clips to the terminal). */
 export function detailLines(row: Row, previews: Previews | null, now: number): DetailLine[] {
+  return rawLines(row, previews, now).map((l) => {
+    const text = terminalSafe(l.text);
+    return text === l.text ? l : { ...l, text };
+  });
+}
+
+function rawLines(row: Row, previews: Previews | null, now: number): DetailLine[] {
   const f = row.finished;
   const out: DetailLine[] = [];
   const title = (text: string): void => void out.push({ text, tone: 'plain', title: true });

@@ -2,6 +2,7 @@
 // subscribes it to the bus, renders <App> on the alternate screen and tears everything down once.
 // Ctrl+C arrives as input in raw mode, so Ink's own Ctrl+C exit is off and App handles it like q.
 import type { EventBus } from '../../events/bus.js';
+import { terminalSafe } from '../../text/terminal-safe.js';
 import { attachStore } from './attach.js';
 import { RequestStore } from './request-store.js';
 import type { TuiHeaderInfo } from './types.js';
@@ -58,7 +59,7 @@ export function mountTui(options: MountTuiOptions): MountedTui {
   // Always resolves: a UI failure must not turn into a failed shutdown of the gateway.
   const exited = instance.waitUntilExit().then(cleanup, (err: unknown) => {
     cleanup();
-    process.stderr.write(`aisix: the terminal UI stopped: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`aisix: the terminal UI stopped: ${terminalSafe(err instanceof Error ? err.message : String(err))}\n`);
   });
 
   return {

@@ -2,6 +2,9 @@
 // subscribers at most once per `notifyIntervalMs` (default 50 ms, ~20×/s), however many events
 // arrive. History is bounded; totals are counters updated per event, never recomputed by scanning.
 // Flow: bus listener → store.started/finished/… (O(1)-ish) → scheduled flush → snapshot → React.
+// Rows are keyed by an internal sequence number, never by the request id alone: the id is the
+// caller-settable `x-aisix-request-id` and may repeat, so a `request.finished` settles the oldest
+// in-flight row with its id (first in, first out per id).
 import type {
   ConfigRejected,
   ConfigReloaded,
@@ -36,7 +39,8 @@ export class RequestStore {
   private readonly notifier: BatchedNotifier;
   /** oldest first, at most historyLimit rows */
   private history: Row[] = [];
-  private readonly inFlight = new Map<string, Row>();
+  /** in-flight rows by request id, oldest first (ids may repeat) */
+  private readonly inFlight = new Map<string, Row[]>();
   private readonly previews: PreviewCache;
   private readonly rate: RateWindow;
   private totals: Totals = emptyTotals();
@@ -45,6 +49,8 @@ export class RequestStore {
   private frozen: readonly Row[] | null = null;
   private pausedAtSeq = 0;
   private server: ServerListening | null = null;
+  /** whether the serving config has api_keys: from server.listening, then each config.reloaded */
+  private auth: boolean | null = null;
   private aliasDelta = 0;
   private config: ConfigState = { kind: 'loaded' };
   private lastWarning: { message: string; at: number } | null = null;
@@ -70,9 +76,9 @@ export class RequestStore {
 
   readonly getSnapshot = (): StoreSnapshot => this.snapshot;
 
-  /** Previews of a request, kept only for the last `previewLimit` finished requests. */
-  previewsOf(id: string): Previews | null {
-    return this.previews.get(id);
+  /** Previews of a row (by its `seq`), kept only for the last `previewLimit` finished requests. */
+  previewsOf(seq: number): Previews | null {
+    return this.previews.get(seq);
   }
 
   started(e: RequestStarted): void {
@@ -86,7 +92,9 @@ export class RequestStore {
       kind: 'in_flight',
       finished: null,
     };
-    this.inFlight.set(e.id, row);
+    const queue = this.inFlight.get(e.id);
+    if (queue) queue.push(row);
+    else this.inFlight.set(e.id, [row]);
     this.totals = { ...this.totals, inFlight: this.totals.inFlight + 1 };
     this.push(row);
     this.notifier.changed();
@@ -94,7 +102,8 @@ export class RequestStore {
 
   finished(e: RequestFinished): void {
     const { input_preview, output_preview, ...summary } = e;
-    const before = this.inFlight.get(e.id);
+    const queue = this.inFlight.get(e.id);
+    const before = queue?.[0];
     const row: Row = {
       seq: before?.seq ?? this.seq + 1,
       id: e.id,
@@ -112,19 +121,21 @@ export class RequestStore {
     this.totals = totals;
     this.rate.add(this.clock.now());
     if (before) {
-      this.inFlight.delete(e.id);
+      if (queue && queue.length > 1) queue.shift();
+      else this.inFlight.delete(e.id);
       const at = this.history.lastIndexOf(before);
       if (at >= 0) this.history[at] = row;
       else this.push(row);
     } else {
       this.push(row);
     }
-    this.previews.keep(e.id, input_preview, output_preview);
+    this.previews.keep(row.seq, input_preview, output_preview);
     this.notifier.changed();
   }
 
   serverListening(e: ServerListening): void {
     this.server = e;
+    this.auth = e.auth;
     this.aliasDelta = 0;
     this.notifier.changed();
   }
@@ -132,6 +143,7 @@ export class RequestStore {
   configReloaded(e: ConfigReloaded): void {
     this.config = { kind: 'reloaded', time: e.time, added: e.added, removed: e.removed, changed: e.changed };
     this.aliasDelta += e.added.length - e.removed.length;
+    this.auth = e.auth;
     this.notifier.changed();
   }
 
@@ -225,6 +237,7 @@ export class RequestStore {
       newWhilePaused: this.frozen ? this.seq - this.pausedAtSeq : 0,
       totals: { ...this.totals, perSecond: this.rate.perSecond(now) },
       server: this.server,
+      auth: this.auth,
       aliasDelta: this.aliasDelta,
       config: this.config,
       lastWarning: this.lastWarning,

@@ -1,6 +1,9 @@
 // What each table cell of a row says and how it is coloured, as plain data (RequestRow only lays it
 // out). Errors and blocks are coloured so they stand out at a glance: 5xx red, 4xx yellow,
-// blocks red with the `BLOCKED input|output <guardrail>` mark, aborted requests grey.
+// blocks red with the `BLOCKED input|output <guardrail>` mark, aborted requests grey. This is the
+// one place row text is built, so every cell is passed through terminalSafe here: a caller name,
+// an alias a caller chose, an upstream model or error code can never reach the terminal raw.
+import { terminalSafe } from '../../text/terminal-safe.js';
 import type { ColumnKey } from './layout.js';
 import type { Row } from './request-store.js';
 import {
@@ -27,6 +30,16 @@ const plain = (text: string): Cell => ({ text, tone: 'plain' });
 
 /** The cells of one row; `now` (store clock, ms) drives the spinner and in-flight elapsed time. */
 export function rowCells(row: Row, now: number): Cells {
+  const cells = rawCells(row, now);
+  for (const key of Object.keys(cells) as (keyof Cells)[]) {
+    const cell = cells[key];
+    const text = terminalSafe(cell.text);
+    if (text !== cell.text) cells[key] = { text, tone: cell.tone };
+  }
+  return cells;
+}
+
+function rawCells(row: Row, now: number): Cells {
   const f = row.finished;
   if (!f) {
     return {

@@ -15,6 +15,8 @@ export interface StoreSnapshot {
   newWhilePaused: number;
   totals: TotalsView;
   server: ServerListening | null;
+  /** auth on/off as the latest server.listening or config.reloaded said; null before either */
+  auth: boolean | null;
   /** aliases added minus removed by reloads since `server.listening` */
   aliasDelta: number;
   config: ConfigState;

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
+import { createEventBus } from '../../../src/events/bus.js';
+import { attachStore } from '../../../src/reporters/tui/attach.js';
 import { clockTime } from '../../../src/reporters/tui/format.js';
 import {
   aborted,
@@ -68,6 +70,23 @@ describe('request table', () => {
     const order = ['in flight', 'monitor pii-watch', 'aborted by client', 'upstream_error', 'BLOCKED input', 'caller-ok'];
     const at = order.map((o) => lines.findIndex((l) => l.includes(o)));
     expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
+  it('leaves no ghost in-flight row when two requests share a caller-set request id', async () => {
+    const app = await renderApp({ columns: 160 });
+    app.store.started(startedEvent('same-id'));
+    app.store.started(startedEvent('same-id'));
+    expect(lines(await app.frame()).filter((l) => l.includes('/v1/responses') && l.includes('in flight'))).toHaveLength(2);
+    app.store.finished(finishedEvent('same-id', { caller: 'first-caller' }));
+    app.store.finished(finishedEvent('same-id', { caller: 'second-caller' }));
+    const frame = await app.frame();
+    expect(frame).not.toContain('in flight');
+    expect(line(frame, 'first-caller')).toContain('200');
+    expect(line(frame, 'second-caller')).toContain('200');
+    expect(line(frame, 'requests 2')).not.toContain('(+');
+    // selection and the detail view follow the row, not the (shared) id
+    const detail = await app.press(DOWN, ENTER);
+    expect(detail).toContain('caller first-caller');
   });
 
   it('shows the totals: requests, in flight, errors, blocked, tokens, cost, req/s', async () => {
@@ -281,12 +300,28 @@ describe('header', () => {
     expect(frame).toContain('http://127.0.0.1:51234  auth on');
     expect(frame).toContain('config /etc/aisix.yaml  1 alias  2 keys  loaded');
     const at = new Date(T0 + 60_000).toISOString();
-    app.store.configReloaded({ time: at, added: ['b', 'c'], removed: [], changed: [] });
+    app.store.configReloaded({ time: at, added: ['b', 'c'], removed: [], changed: [], auth: true });
     frame = await app.frame();
     expect(frame).toContain(`3 aliases  2 keys  reloaded at ${clockTime(at)}`);
     app.store.configRejected({ time: at, errors: [{ line: 4, col: 7, scope: 'models.b', message: 'unknown provider "x"' }] });
     frame = await app.frame();
     expect(frame).toContain('rejected: unknown provider "x" (line 4, models.b)');
+  });
+
+  it('follows auth in config.reloaded: a reload that removes every api key says auth off', async () => {
+    const app = await renderApp({ info: { auth: true } });
+    const bus = createEventBus();
+    attachStore(bus, app.store);
+    bus.emit('server.listening', { url: 'http://127.0.0.1:4000', config_path: 'aisix.yaml', aliases: ['a'], auth: true });
+    expect(await app.frame()).toContain('http://127.0.0.1:4000  auth on');
+    const at = new Date(T0 + 60_000).toISOString();
+    bus.emit('config.reloaded', { time: at, added: [], removed: [], changed: [], auth: false });
+    let frame = await app.frame();
+    expect(frame).toContain('http://127.0.0.1:4000  auth off');
+    expect(frame).toContain(`1 alias  0 keys  reloaded at ${clockTime(at)}`);
+    bus.emit('config.reloaded', { time: at, added: [], removed: [], changed: [], auth: true });
+    frame = await app.frame();
+    expect(frame).toContain('http://127.0.0.1:4000  auth on');
   });
 
   it('shows the latest warning on its own line', async () => {

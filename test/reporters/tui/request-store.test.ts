@@ -20,7 +20,13 @@ function setup(options: { historyLimit?: number; previewLimit?: number } = {}) {
   const store = new RequestStore({ ...options, clock });
   let notifies = 0;
   store.subscribe(() => notifies++);
-  return { clock, store, notifies: () => notifies, settle: () => clock.advance(50) };
+  const settle = (): void => clock.advance(50);
+  /** the seq of the newest row with this request id (previews are kept by row) */
+  const seqOf = (id: string): number => {
+    settle();
+    return store.getSnapshot().rows.find((r) => r.id === id)?.seq ?? -1;
+  };
+  return { clock, store, notifies: () => notifies, settle, seqOf };
 }
 
 describe('RequestStore', () => {
@@ -47,6 +53,56 @@ describe('RequestStore', () => {
     ]);
     expect(s.rows[1]?.startedAt).toBe(s.rows[0]?.startedAt);
     expect(s.totals).toMatchObject({ requests: 1, inFlight: 1, errors: 0, blocked: 0, inputTokens: 13, outputTokens: 9 });
+  });
+
+  it('settles repeated request ids first in, first out: two started, two finished, no ghost in-flight row', () => {
+    // x-aisix-request-id is caller-settable, so two in-flight requests may share an id
+    const { clock, store, settle } = setup();
+    store.started(startedEvent('dup', { path: '/v1/first' }));
+    clock.advance(100);
+    store.started(startedEvent('dup', { path: '/v1/second' }));
+    settle();
+    expect(store.getSnapshot().rows.map((r) => [r.path, r.kind])).toEqual([
+      ['/v1/second', 'in_flight'],
+      ['/v1/first', 'in_flight'],
+    ]);
+    expect(store.getSnapshot().totals.inFlight).toBe(2);
+
+    store.finished(finishedEvent('dup', { route: '/v1/first', status: 201 }));
+    settle();
+    let s = store.getSnapshot();
+    // the oldest in-flight row with that id settled; the other is still in flight
+    expect(s.rows.map((r) => [r.id, r.kind, r.finished?.status ?? null])).toEqual([
+      ['dup', 'in_flight', null],
+      ['dup', 'ok', 201],
+    ]);
+    expect(s.totals.inFlight).toBe(1);
+
+    store.finished(finishedEvent('dup', { route: '/v1/second', status: 202 }));
+    settle();
+    s = store.getSnapshot();
+    expect(s.rows).toHaveLength(2);
+    expect(s.rows.map((r) => [r.kind, r.finished?.status ?? null])).toEqual([
+      ['ok', 202],
+      ['ok', 201],
+    ]);
+    expect(s.rows.filter((r) => r.kind === 'in_flight')).toHaveLength(0);
+    expect(s.totals).toMatchObject({ requests: 2, inFlight: 0 });
+    expect(new Set(s.rows.map((r) => r.seq)).size).toBe(2);
+    // each row kept its own start time (FIFO, not last-started-wins)
+    expect(s.rows[1]?.startedAt).toBe((s.rows[0]?.startedAt ?? 0) - 100);
+  });
+
+  it('keeps previews per row when request ids repeat', () => {
+    const { store, settle } = setup();
+    store.started(startedEvent('dup'));
+    store.started(startedEvent('dup'));
+    store.finished(finishedEvent('dup', { input_preview: 'first' }));
+    store.finished(finishedEvent('dup', { input_preview: 'second' }));
+    settle();
+    const [newer, older] = store.getSnapshot().rows;
+    expect(store.previewsOf(older?.seq ?? -1)?.input).toBe('first');
+    expect(store.previewsOf(newer?.seq ?? -1)?.input).toBe('second');
   });
 
   it('adds a finished request it never saw start (no in-flight count change)', () => {
@@ -141,15 +197,17 @@ describe('RequestStore', () => {
   });
 
   it('clear empties the list but keeps in-flight rows and the totals', () => {
-    const { store, settle } = setup();
+    const { store, settle, seqOf } = setup();
     store.finished(finishedEvent('done', { input_preview: 'hi' }));
     store.started(startedEvent('live'));
     settle();
+    const done = seqOf('done');
+    expect(store.previewsOf(done)).not.toBeNull();
     store.clear();
     let s = store.getSnapshot();
     expect(s.rows.map((r) => r.id)).toEqual(['live']);
     expect(s.totals.requests).toBe(1);
-    expect(store.previewsOf('done')).toBeNull();
+    expect(store.previewsOf(done)).toBeNull();
     store.finished(finishedEvent('live'));
     settle();
     s = store.getSnapshot();
@@ -189,23 +247,27 @@ describe('RequestStore', () => {
   });
 
   it('keeps previews only for the last previewLimit requests, and not in the rows', () => {
-    const { store } = setup({ previewLimit: 2 });
+    const { store, seqOf } = setup({ previewLimit: 2 });
     store.finished(finishedEvent('a', { input_preview: 'in a', output_preview: 'out a' }));
     store.finished(finishedEvent('b', { input_preview: 'in b' }));
     store.finished(finishedEvent('c', { output_preview: 'out c' }));
-    expect(store.previewsOf('a')).toBeNull();
-    expect(store.previewsOf('b')).toEqual({ input: 'in b', output: undefined });
-    expect(store.previewsOf('c')).toEqual({ input: undefined, output: 'out c' });
+    expect(store.previewsOf(seqOf('a'))).toBeNull();
+    expect(store.previewsOf(seqOf('b'))).toEqual({ input: 'in b', output: undefined });
+    expect(store.previewsOf(seqOf('c'))).toEqual({ input: undefined, output: 'out c' });
+    expect(store.getSnapshot().rows.every((r) => !('input_preview' in (r.finished ?? {})))).toBe(true);
     store.finished(finishedEvent('d'));
-    expect(store.previewsOf('b')).not.toBeNull();
+    expect(store.previewsOf(seqOf('b'))).not.toBeNull();
   });
 
   it('tracks server and config state: listening, reloaded, rejected, warnings', () => {
     const { store, settle } = setup();
     store.serverListening({ url: 'http://127.0.0.1:4001', config_path: '/tmp/aisix.yaml', aliases: ['a', 'b'], auth: true });
-    store.configReloaded({ time: '2025-01-02T12:05:00.000Z', added: ['c', 'd'], removed: ['a'], changed: [] });
+    settle();
+    expect(store.getSnapshot().auth).toBe(true);
+    store.configReloaded({ time: '2025-01-02T12:05:00.000Z', added: ['c', 'd'], removed: ['a'], changed: [], auth: false });
     settle();
     let s = store.getSnapshot();
+    expect(s.auth).toBe(false);
     expect(s.server?.url).toBe('http://127.0.0.1:4001');
     expect(s.aliasDelta).toBe(1);
     expect(s.config).toMatchObject({ kind: 'reloaded', time: '2025-01-02T12:05:00.000Z' });
