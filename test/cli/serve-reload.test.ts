@@ -12,9 +12,10 @@ let client: OpenAI;
 let path: string;
 let url: string;
 
+// the mock's URL comes in through `${RELOAD_MOCK_URL}` (serve's env), not pasted into the text
 const config = (aliases: string[], extra = '') => `_format_version: "1"
 provider_keys:
-  - { display_name: up, provider: openai, api_key: sk-up, api_base: ${mock.url}/v1 }
+  - { display_name: up, provider: openai, api_key: sk-up, api_base: "\${RELOAD_MOCK_URL}/v1" }
 models:
 ${aliases.map((a) => `  - { display_name: ${a}, provider: openai, model_name: mock-slow, provider_key: up }`).join('\n')}
   - { display_name: fast, provider: openai, model_name: mock-echo, provider_key: up }
@@ -31,19 +32,17 @@ function save(text: string): void {
 type Event = { event: string; [k: string]: unknown };
 const events = (name: string): Event[] => serve.lines.map((l) => JSON.parse(l) as Event).filter((e) => e.event === name);
 
-async function until(check: () => boolean, ms = 8_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms; stderr: ${serve.stderr()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** Resolves once serve has printed `count` `name` events (checked on every stdout line; 8 s failure guard). */
+async function untilEvents(name: string, count: number): Promise<Event[]> {
+  await serve.waitForLine(() => events(name).length >= count, 8_000);
+  return events(name);
 }
 
 beforeAll(async () => {
   mock = await startMock();
   path = join(mkdtempSync(join(tmpdir(), 'aisix-reload-')), 'aisix.yaml');
   writeFileSync(path, config(['old']));
-  serve = spawnServe(['-c', path, '--port', '0', '--json'], { RELOAD_TEST_KEY: 'sk-dev' });
+  serve = spawnServe(['-c', path, '--port', '0', '--json'], { RELOAD_TEST_KEY: 'sk-dev', RELOAD_MOCK_URL: mock.url });
   url = (JSON.parse(await serve.waitForLine(() => true)) as { url: string }).url;
   client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-dev', maxRetries: 0 });
 });
@@ -56,7 +55,8 @@ describe('live config reload', () => {
   it('finishes an in-flight stream on the old config while the next request sees the new alias', async () => {
     const stream = await client.responses.create({ model: 'old', input: 'one two three four five', stream: true });
     save(config(['new']));
-    await until(() => events('config.reloaded').length === 1);
+    await untilEvents('config.reloaded', 1);
+    expect(events('config.reloaded')).toHaveLength(1);
     expect(events('config.reloaded')[0]).toMatchObject({ added: ['new'], removed: ['old'], changed: [] });
     let text = '';
     for await (const e of stream) if (e.type === 'response.output_text.delta') text += e.delta;
@@ -68,7 +68,8 @@ describe('live config reload', () => {
 
   it('rejects a broken file whole, keeps serving the last good config, and names the line', async () => {
     save(`${config(['new'])}guardrails:\n  - { name: g, kind: keyword, patterns: [{ kind: regex, value: "(" }] }\n`);
-    await until(() => events('config.rejected').length === 1);
+    await untilEvents('config.rejected', 1);
+    expect(events('config.rejected')).toHaveLength(1);
     const rejected = events('config.rejected')[0] as unknown as { errors: { line: number; scope: string; message: string }[] };
     expect(rejected.errors.length).toBeGreaterThan(0);
     expect(rejected.errors[0]).toMatchObject({ line: 10, scope: 'guardrails[0] ("g")' });
@@ -80,14 +81,19 @@ describe('live config reload', () => {
     const before = events('config.reloaded').length;
     writeFileSync(path, config(['hup']));
     serve.child.kill('SIGHUP');
-    await until(() => events('config.reloaded').length > before);
+    await untilEvents('config.reloaded', before + 1);
     expect((await client.responses.create({ model: 'hup', input: 'hup' })).output_text).toBe('hup');
   });
 
   it('settles on the last of a rapid series of writes', async () => {
     for (let i = 0; i < 10; i++) save(config([`rapid-${i}`]));
-    await until(() => JSON.stringify(events('config.reloaded').at(-1) ?? {}).includes('rapid-9'));
-    await new Promise((r) => setTimeout(r, 400));
+    await serve.waitForLine(() => JSON.stringify(events('config.reloaded').at(-1) ?? {}).includes('rapid-9'), 8_000);
+    const settled = events('config.reloaded').length;
+    // A SIGHUP reload queues behind any reload still pending from the burst (they run one at a
+    // time), so once it is reported every reload the writes caused has been reported too.
+    serve.child.kill('SIGHUP');
+    const after = (await untilEvents('config.reloaded', settled + 1)).slice(settled);
+    for (const reload of after) expect(reload).toMatchObject({ added: [], removed: [], changed: [] });
     const models = await client.models.list();
     expect(models.data.map((m) => m.id).sort()).toEqual(['fast', 'rapid-9']);
   });

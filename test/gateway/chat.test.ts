@@ -1,22 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIError } from 'openai';
-import type { Guardrail } from '../../src/config/types.js';
-import { UPSTREAM_KEY, defaultModels, model, startStack, type Stack } from '../helpers/stack.js';
-
-const codenames: Guardrail = {
-  kind: 'keyword', name: 'no-codenames', enabled: true, hookPoint: 'input', mode: 'block',
-  patterns: [{ kind: 'literal', value: 'project falcon', regex: null }],
-};
+import { DEFAULT_MODELS, DEFAULT_PROVIDER_KEYS, configYaml, keywordGuardrail, model, providerKey, startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
-    models: [...defaultModels, model('local-llama', 'mock-echo', { provider: 'ollama', providerKey: 'ollama' })],
-    providerKeys: (url) => [
-      { name: 'mock', provider: 'openai', apiKey: UPSTREAM_KEY, apiBase: `${url}/v1`, adapter: null, forwardClientHeaders: [] },
-      { name: 'ollama', provider: 'ollama', apiKey: 'ollama-key', apiBase: `${url}/v1`, adapter: 'openai', forwardClientHeaders: [] },
-    ],
-    guardrails: [codenames],
+    yaml: configYaml({
+      provider_keys: [
+        ...DEFAULT_PROVIDER_KEYS,
+        providerKey('ollama', '${MOCK_URL}/v1', { provider: 'ollama', api_key: '${OLLAMA_KEY}', adapter: 'openai' }),
+      ],
+      models: [...DEFAULT_MODELS, model('local-llama', 'mock-echo', { provider: 'ollama', provider_key: 'ollama' })],
+      guardrails: [keywordGuardrail('no-codenames', ['project falcon'], { hook_point: 'input' })],
+    }),
+    env: { OLLAMA_KEY: 'ollama-key' },
   });
 });
 afterAll(() => stack.close());

@@ -4,11 +4,13 @@
 import { request } from 'node:http';
 import { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKey } from '../../src/config/types.js';
+import type { RequestStarted } from '../../src/events/types.js';
 import { expectErrorResponse } from '../helpers/envelope.js';
-import { finishedFor, onlyFinishedFor, requestIdOf } from '../helpers/finished.js';
-import { closedPort, jsonOf, postResponses, rawRequest, startFixedUpstream, type RawResponse } from '../helpers/http.js';
-import { apiKey, CALLER_KEY, defaultModels, model, startStack, UPSTREAM_KEY, type Stack } from '../helpers/stack.js';
+import { finishedEventsFor, finishedFor, onlyFinishedFor, requestIdOf } from '../helpers/finished.js';
+import { closedPort, eventually, jsonOf, postResponses, rawRequest, startFixedUpstream, type RawResponse } from '../helpers/http.js';
+import {
+  apiKey, CALLER_KEY, configYaml, DEFAULT_API_KEYS, DEFAULT_MODELS, model, providerKey, startStack, UPSTREAM_KEY, type Stack, type StackOptions,
+} from '../helpers/stack.js';
 
 const LIMIT = 2048;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -19,45 +21,60 @@ let deadPort: number;
 let textUpstream: Awaited<ReturnType<typeof startFixedUpstream>>;
 let detailUpstream: Awaited<ReturnType<typeof startFixedUpstream>>;
 
-function providerKey(name: string, apiBase: string, extra: Partial<ProviderKey> = {}): ProviderKey {
-  return { name, provider: 'openai', apiKey: UPSTREAM_KEY, apiBase, adapter: null, forwardClientHeaders: [], ...extra };
+/** The shared stack's file: the default models plus one per error path, and callers of every state. */
+function sharedOptions(): StackOptions {
+  const minute = 60_000;
+  return {
+    yaml: configYaml({
+      proxy: { request_body_limit_bytes: LIMIT },
+      provider_keys: [
+        providerKey('mock'),
+        providerKey('fwd', '${MOCK_URL}/v1', { request: { forward_client_headers: ['openai-organization', 'x-trace-*'] } }),
+        providerKey('fwd-all', '${MOCK_URL}/v1', { request: { forward_client_headers: ['*'] } }),
+        providerKey('anthropic', '${MOCK_URL}/v1', { provider: 'anthropic' }),
+        providerKey('dead', '${DEAD_URL}/v1'),
+        providerKey('text', '${TEXT_URL}/v1'),
+        providerKey('detail', '${DETAIL_URL}/v1'),
+      ],
+      models: [
+        ...DEFAULT_MODELS,
+        model('fwd', 'mock-echo', { provider_key: 'fwd' }),
+        model('fwd-all', 'mock-echo', { provider_key: 'fwd-all' }),
+        model('claude', 'claude-sonnet', { provider: 'anthropic', provider_key: 'anthropic' }),
+        { display_name: 'router', routing: { targets: [{ model: 'gpt' }] } },
+        model('dead', 'mock-echo', { provider_key: 'dead' }),
+        model('text-400', 'anything', { provider_key: 'text' }),
+        model('detail-404', 'anything', { provider_key: 'detail' }),
+        model('hang-fast', 'mock-hang', { timeout: 300 }),
+        model('stall-fast', 'mock-stall', { timeout: 300 }),
+      ],
+      api_keys: [
+        ...DEFAULT_API_KEYS,
+        apiKey('limited', 'KEY_LIMITED', { allowed_models: ['slow', 'gpt-*'] }),
+        apiKey('expired', 'KEY_EXPIRED', { expires_at: '${EXPIRED_AT}' }),
+        apiKey('later', 'KEY_LATER', { expires_at: '${LATER_AT}' }),
+        apiKey('disabled', 'KEY_DISABLED', { disabled: true }),
+      ],
+    }),
+    env: {
+      DEAD_URL: `http://127.0.0.1:${deadPort}`,
+      TEXT_URL: textUpstream.url,
+      DETAIL_URL: detailUpstream.url,
+      KEY_LIMITED: 'sk-limited',
+      KEY_EXPIRED: 'sk-expired',
+      KEY_LATER: 'sk-later',
+      KEY_DISABLED: 'sk-disabled',
+      EXPIRED_AT: new Date(Date.now() - minute).toISOString(),
+      LATER_AT: new Date(Date.now() + 60 * minute).toISOString(),
+    },
+  };
 }
 
 beforeAll(async () => {
   deadPort = await closedPort();
   textUpstream = await startFixedUpstream(400, 'text/plain', LONG_TEXT);
   detailUpstream = await startFixedUpstream(404, 'application/json', '{"detail":"no such thing"}');
-  stack = await startStack({
-    proxy: { requestBodyLimitBytes: LIMIT },
-    providerKeys: (mockUrl) => [
-      providerKey('mock', `${mockUrl}/v1`),
-      providerKey('fwd', `${mockUrl}/v1`, { forwardClientHeaders: ['openai-organization', 'x-trace-*'] }),
-      providerKey('fwd-all', `${mockUrl}/v1`, { forwardClientHeaders: ['*'] }),
-      providerKey('anthropic', `${mockUrl}/v1`, { provider: 'anthropic' }),
-      providerKey('dead', `http://127.0.0.1:${deadPort}/v1`),
-      providerKey('text', `${textUpstream.url}/v1`),
-      providerKey('detail', `${detailUpstream.url}/v1`),
-    ],
-    models: [
-      ...defaultModels,
-      model('fwd', 'mock-echo', { providerKey: 'fwd' }),
-      model('fwd-all', 'mock-echo', { providerKey: 'fwd-all' }),
-      model('claude', 'claude-sonnet', { provider: 'anthropic', providerKey: 'anthropic' }),
-      model('router', '', { kind: 'routing', provider: null, modelName: null, providerKey: null }),
-      model('dead', 'mock-echo', { providerKey: 'dead' }),
-      model('text-400', 'anything', { providerKey: 'text' }),
-      model('detail-404', 'anything', { providerKey: 'detail' }),
-      model('hang-fast', 'mock-hang', { timeoutMs: 300 }),
-      model('stall-fast', 'mock-stall', { timeoutMs: 300 }),
-    ],
-    apiKeys: [
-      apiKey('dev', CALLER_KEY),
-      apiKey('limited', 'sk-limited', { allowedModels: ['slow', 'gpt-*'] }),
-      apiKey('expired', 'sk-expired', { expiresAt: Date.now() - 60_000 }),
-      apiKey('later', 'sk-later', { expiresAt: Date.now() + 3_600_000 }),
-      apiKey('disabled', 'sk-disabled', { disabled: true }),
-    ],
-  });
+  stack = await startStack(sharedOptions());
 });
 afterAll(async () => {
   await stack.close();
@@ -68,11 +85,14 @@ afterAll(async () => {
 const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });
 const hello = { model: 'gpt', input: 'hello' };
 
-/** Runs `send` and checks the mock received nothing because of it. */
-async function withoutUpstream<T>(send: () => Promise<T>): Promise<T> {
+/**
+ * Runs `send` and checks the mock received nothing because of it: once the request's own
+ * request.finished is out, the gateway is done with it, so any upstream call it made has landed.
+ */
+async function withoutUpstream(send: () => Promise<RawResponse>): Promise<RawResponse> {
   const before = stack.mock.requests().length;
   const result = await send();
-  await new Promise((r) => setTimeout(r, 20));
+  await finishedFor(stack, requestIdOf(result));
   expect(stack.mock.requests().length).toBe(before);
   return result;
 }
@@ -375,12 +395,22 @@ describe('upstream errors', () => {
     ['never answers (stream)', 'hang-fast', true],
     ['stops half-way through its JSON body', 'stall-fast', false],
   ])('answers 504 after the model timeout when the upstream %s', async (_label, alias, stream) => {
+    // The 300 ms deadline must fire by itself, not on some coarse timer tick: a request to `slow`
+    // (the mock holds its answer 500 ms) sent once the timed request has reached the upstream —
+    // so after its deadline was armed — must finish after it.
+    const id = `timeout-${alias}-${String(stream)}`;
     const started = Date.now();
-    const res = await postResponses(stack.url, { model: alias, input: 'x', stream });
+    const timedOut = postResponses(stack.url, { model: alias, input: 'x', stream }, { ...bearer(CALLER_KEY), 'x-aisix-request-id': id });
+    expect(await eventually(() => stack.mock.requests().some((r) => r.headers['x-aisix-request-id'] === id))).toBe(true);
+    const reference = postResponses(stack.url, { model: 'slow', input: 'x' }, { ...bearer(CALLER_KEY), 'x-aisix-request-id': `${id}-reference` });
+    const res = await timedOut;
     const elapsed = Date.now() - started;
     await expectErrorResponse(stack, res, 504, { message: 'upstream request timed out after 300 ms', type: 'timeout' }, 'timeout');
-    expect(elapsed).toBeGreaterThanOrEqual(280);
-    expect(elapsed).toBeLessThan(800); // the deadline itself, not a coarse timer tick
+    expect(elapsed).toBeGreaterThanOrEqual(280); // not before the deadline
+    expect((await reference).status).toBe(200);
+    await finishedFor(stack, `${id}-reference`);
+    const order = stack.events.map((e) => e.id).filter((e) => e === id || e === `${id}-reference`);
+    expect(order).toEqual([id, `${id}-reference`]);
   });
 });
 
@@ -529,9 +559,7 @@ describe('request path', () => {
     ['a pasted endpoint suffix', '/v1/responses', '/v1/responses'],
     ['another path prefix', '/openai/v2', '/openai/v2/responses'],
   ])('builds the upstream URL from an api_base with %s', async (_label, suffix, expected) => {
-    const own = await startStack({
-      providerKeys: (mockUrl) => [{ name: 'mock', provider: 'openai', apiKey: UPSTREAM_KEY, apiBase: `${mockUrl}${suffix}`, adapter: null, forwardClientHeaders: [] }],
-    });
+    const own = await startStack({ yaml: configYaml({ provider_keys: [providerKey('mock', `\${MOCK_URL}${suffix}`)] }) });
     try {
       await postResponses(own.url, hello);
       expect(own.mock.requests().map((r) => r.path)).toEqual([expected]);
@@ -541,7 +569,7 @@ describe('request path', () => {
   });
 
   it('takes a body of any size when request_body_limit_bytes is 0', async () => {
-    const own = await startStack({ proxy: { requestBodyLimitBytes: 0 } });
+    const own = await startStack({ yaml: configYaml({ proxy: { request_body_limit_bytes: 0 } }) });
     try {
       const res = await postResponses(own.url, { model: 'gpt', input: 'x', metadata: { pad: 'p'.repeat(200_000) } });
       expect(res.status).toBe(200);
@@ -555,15 +583,21 @@ describe('request path', () => {
       [hello], [{ ...hello, stream: true }], [hello, {}], [{ model: 'nope', input: 'x' }], [{ model: 'error-500', input: 'x' }],
       [{ model: 'cut', input: 'x', stream: true }], [{ model: 'claude', input: 'x' }], [{ model: 'error-429', input: 'x' }],
     ];
-    const responses = await Promise.all(Array.from({ length: 40 }, (_v, i) => {
-      const [body, headers] = bodies[i % bodies.length]!;
-      return postResponses(stack.url, body, headers);
-    }));
-    const ids = responses.map(requestIdOf);
-    await Promise.all(ids.map((id) => finishedFor(stack, id)));
-    await new Promise((r) => setTimeout(r, 50));
-    for (const id of ids) expect(stack.events.filter((e) => e.id === id)).toHaveLength(1);
-    expect(responses.map((r) => r.status).slice(0, 8)).toEqual([200, 200, 401, 404, 502, 200, 400, 429]);
+    const own = await startStack(sharedOptions());
+    try {
+      const responses = await Promise.all(Array.from({ length: 40 }, (_v, i) => {
+        const [body, headers] = bodies[i % bodies.length]!;
+        return postResponses(own.url, body, headers);
+      }));
+      const ids = responses.map(requestIdOf);
+      await Promise.all(ids.map((id) => finishedFor(own, id)));
+      await own.close(); // every request is over and every socket closed: nothing is left to emit
+      for (const id of ids) expect(finishedEventsFor(own, id)).toHaveLength(1);
+      expect(own.events).toHaveLength(ids.length);
+      expect(responses.map((r) => r.status).slice(0, 8)).toEqual([200, 200, 401, 404, 502, 200, 400, 429]);
+    } finally {
+      await own.close();
+    }
   });
 
   describe('a client that does not send its whole request within request_timeout_ms', () => {
@@ -588,15 +622,22 @@ describe('request path', () => {
     }
 
     it('is answered 408 with the envelope soon after the limit (not at node\'s 30 s check interval), in one request.finished', async () => {
-      const own = await startStack({ proxy: { requestTimeoutMs: 300 } });
+      const own = await startStack({ yaml: configYaml({ proxy: { request_timeout_ms: 300 } }) });
       try {
-        const { res, elapsed } = await slowLoris(own, 'slow-loris-1');
-        expect(elapsed).toBeGreaterThanOrEqual(290);
-        expect(elapsed).toBeLessThan(1_500);
+        const loris = slowLoris(own, 'slow-loris-1');
+        // "soon after the limit": a `slow` request (the mock holds it 500 ms) sent once the slow
+        // client's request has started must finish after the 408, not 30 s before it
+        await own.until(() => own.all.some((e) => e.name === 'request.started' && (e.payload as RequestStarted).id === 'slow-loris-1'), 'the slow request started');
+        const reference = postResponses(own.url, { model: 'slow', input: 'x' }, { ...bearer(CALLER_KEY), 'x-aisix-request-id': 'slow-loris-reference' });
+        const { res, elapsed } = await loris;
+        expect(elapsed).toBeGreaterThanOrEqual(290); // not before the limit
         expect(res.headers['x-aisix-request-id']).toBe('slow-loris-1');
         await expectErrorResponse(
           own, res, 408, { message: expect.stringContaining('300 ms'), type: 'invalid_request_error', code: 'request_timeout' }, 'bad_request',
         );
+        expect((await reference).status).toBe(200);
+        await finishedFor(own, 'slow-loris-reference');
+        expect(own.events.map((e) => e.id)).toEqual(['slow-loris-1', 'slow-loris-reference']);
       } finally {
         await own.close();
       }
@@ -604,7 +645,7 @@ describe('request path', () => {
   });
 
   it('serves without auth when no api_keys are configured', async () => {
-    const own = await startStack({ apiKeys: [] });
+    const own = await startStack({ yaml: configYaml({ api_keys: [] }) });
     try {
       const res = await postResponses(own.url, hello, {});
       expect(res.status).toBe(200);

@@ -1,47 +1,181 @@
 // Guardrails through the proxy (issue 4 "Tests", DESIGN.md §3 "Guardrails"): input block/mask/
 // monitor, output block and mask on JSON and on held-back streams (no content byte reaches the
 // client before the verdict), monitor mode that never delays a stream, and the hold-back cap.
+// Whether a stream was held or live is told by what the upstream had sent when each delta reached
+// the client (a scripted upstream below), never by how far apart the deltas arrived.
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { APIError } from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuardrailHit } from '../../src/events/types.js';
-import { keyword, pii } from '../guardrails/fixtures.js';
+import { textTurn } from '../guardrails/fixtures.js';
 import { expectErrorResponse } from '../helpers/envelope.js';
-import { finishedFor, onlyFinishedFor } from '../helpers/finished.js';
-import { eventually, jsonOf, postResponses, startFixedUpstream, type RawResponse } from '../helpers/http.js';
+import { finishedEventsFor, finishedFor, onlyFinishedFor, requestIdOf } from '../helpers/finished.js';
+import { eventually, jsonOf, postResponses, rawRequest, startFixedUpstream, type RawResponse } from '../helpers/http.js';
 import { deltaText, frameJson, parseSse } from '../helpers/sse.js';
-import { defaultModels, model, startStack, type Stack, type StackOptions } from '../helpers/stack.js';
+import {
+  configYaml, DEFAULT_MODELS, keywordGuardrail, model, piiGuardrail, providerKey, startStack, type ConfigParts, type Entry, type Stack,
+} from '../helpers/stack.js';
 import { directUsage } from '../helpers/usage.js';
 
-const CODENAMES = keyword('no-codenames', ['project falcon', { re: 'internal[-_ ]only', flags: 'i' }]);
+const INTERNAL_ONLY = '(?i)internal[-_ ]only';
+const CODENAMES = keywordGuardrail('no-codenames', ['project falcon', { regex: INTERNAL_ONLY }]);
+const WATCH = keywordGuardrail('watch', ['falcon'], { enforcement_mode: 'monitor' });
 const BLOCKED_INPUT = "request blocked by content policy (guardrail 'no-codenames')";
 const BLOCKED_OUTPUT = "response blocked by content policy (guardrail 'no-codenames')";
 const EMAIL = 'jane.doe@example.com';
 
 const stacks: Stack[] = [];
-async function stackWith(options: StackOptions): Promise<Stack> {
-  const stack = await startStack(options);
+const upstreams: { close(): Promise<void> }[] = [];
+/** A stack on the default file with `parts` changed; `env` for extra `${VAR}`s. Closed after all tests. */
+async function stackWith(parts: ConfigParts, env: Record<string, string> = {}): Promise<Stack> {
+  const stack = await startStack({ yaml: configYaml(parts), env });
   stacks.push(stack);
   return stack;
 }
-afterAll(() => Promise.all(stacks.map((s) => s.close())));
+afterAll(async () => {
+  await Promise.all(stacks.map((s) => s.close()));
+  await Promise.all(upstreams.map((u) => u.close()));
+});
 
 const hit = (name: string, stage: GuardrailHit['stage'], action: GuardrailHit['action'], rule: string): GuardrailHit => ({ name, stage, action, rule });
 
-/** Sends `body` and returns the response plus how many requests the mock received for it. */
+/**
+ * Sends `body` and returns the response plus how many requests the mock received for it (counted
+ * once the request's request.finished is out, so the gateway is done with it).
+ */
 async function send(stack: Stack, body: Record<string, unknown>): Promise<{ res: RawResponse; upstream: number }> {
   const before = stack.mock.requests().length;
   const res = await postResponses(stack.url, body);
-  await new Promise((r) => setTimeout(r, 10));
+  await finishedFor(stack, requestIdOf(res));
   return { res, upstream: stack.mock.requests().length - before };
+}
+
+/** One SSE frame per event, numbered from 0, as OpenAI writes them. */
+function sseFrames(events: Record<string, unknown>[]): string[] {
+  return events.map((e, i) => `event: ${String(e.type)}\ndata: ${JSON.stringify({ ...e, sequence_number: i })}\n\n`);
+}
+
+interface ScriptedUpstream {
+  url: string;
+  /** frames of the stream not written yet */
+  unsent(): number;
+  /** lets the next step go: every frame up to and including the next text delta (the tail after the last) */
+  release(): void;
+  /** resolves once the first step (everything up to the first delta) was handed to the socket */
+  firstStepWritten: Promise<void>;
+  /** resolves when the connection of the request being served closes */
+  connectionClosed: Promise<void>;
+  /** gated mode: true when the failsafe had to let the frames go because nobody released them */
+  forced(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * A Responses upstream that streams `deltas` (created … deltas … completed) in steps, each ending
+ * with a delta. `paced`: a step every `gapMs` by itself. `gated`: a step only on release(); after
+ * `failsafeMs` without one, the rest goes out and forced() says so (a failure guard, not a wait).
+ * `hold`: the first step, then nothing until the client goes away.
+ */
+async function startScriptedUpstream(
+  deltas: string[],
+  mode: { paced: number } | { gated: number } | 'hold',
+): Promise<ScriptedUpstream> {
+  const frames = sseFrames(textTurn(deltas));
+  const steps: string[][] = [[]];
+  for (const frame of frames) {
+    steps.at(-1)!.push(frame);
+    if (frame.startsWith('event: response.output_text.delta')) steps.push([]);
+  }
+  let next = 0;
+  let written = 0;
+  let forced = false;
+  let res: ServerResponse | null = null;
+  let failsafe: NodeJS.Timeout | undefined;
+  let firstWritten!: () => void;
+  let closed!: () => void;
+  const firstStepWritten = new Promise<void>((r) => (firstWritten = r));
+  const connectionClosed = new Promise<void>((r) => (closed = r));
+  const writeStep = (): void => {
+    clearTimeout(failsafe);
+    const step = steps[next];
+    if (res === null || step === undefined) return;
+    next += 1;
+    written += step.length;
+    const last = next === steps.length;
+    const first = next === 1;
+    const text = step.join('');
+    if (last) res.end(text);
+    else res.write(text, () => first && firstWritten());
+    if (!last) schedule();
+  };
+  const schedule = (): void => {
+    clearTimeout(failsafe);
+    if (mode === 'hold') return;
+    if ('paced' in mode) failsafe = setTimeout(writeStep, mode.paced);
+    else {
+      failsafe = setTimeout(() => {
+        forced = true;
+        while (next < steps.length) writeStep();
+      }, mode.gated);
+    }
+  };
+  const server = createServer((req, response) => {
+    req.resume();
+    req.on('end', () => {
+      res = response;
+      response.socket?.once('close', () => {
+        clearTimeout(failsafe);
+        closed();
+      });
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      writeStep();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const upstream: ScriptedUpstream = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    unsent: () => frames.length - written,
+    release: () => writeStep(),
+    firstStepWritten,
+    connectionClosed,
+    forced: () => forced,
+    close: () =>
+      new Promise((resolve) => {
+        clearTimeout(failsafe);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  upstreams.push(upstream);
+  return upstream;
+}
+
+/** A stack whose `gpt` alias streams from `upstream`, with the given guardrails. */
+function scriptedStack(upstream: ScriptedUpstream, guardrails: Entry[]): Promise<Stack> {
+  return stackWith(
+    { provider_keys: [providerKey('mock', '${SCRIPTED_URL}/v1')], models: [model('gpt', 'scripted')], guardrails },
+    { SCRIPTED_URL: upstream.url },
+  );
+}
+
+/** Waits until `promise` settles or `ms` pass (a failure guard); false on timeout. */
+async function within(promise: Promise<unknown>, ms = 5_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  const settled = promise.then(() => true, () => true);
+  const result = await Promise.race([settled, timeout]);
+  clearTimeout(timer);
+  return result;
 }
 
 describe('a block-mode keyword guardrail on input and output', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await stackWith({
-      guardrails: [CODENAMES, keyword('off', ['harmless'], { enabled: false })],
-      models: [...defaultModels, model('claude', 'claude-x', { provider: 'anthropic' })],
+      guardrails: [CODENAMES, keywordGuardrail('off', ['harmless'], { enabled: false })],
+      models: [...DEFAULT_MODELS, model('claude', 'claude-x', { provider: 'anthropic' })],
     });
   });
 
@@ -56,9 +190,9 @@ describe('a block-mode keyword guardrail on input and output', () => {
 
   it.each([
     ['the input string', { input: 'the project falcon plan' }, 'project falcon'],
-    ['instructions', { instructions: 'this is INTERNAL-ONLY', input: 'hi' }, 'internal[-_ ]only'],
+    ['instructions', { instructions: 'this is INTERNAL-ONLY', input: 'hi' }, INTERNAL_ONLY],
     ['a message content part', { input: [{ role: 'user', content: [{ type: 'input_text', text: 'about project falcon' }] }] }, 'project falcon'],
-    ['a function_call_output', { input: [{ type: 'function_call_output', call_id: 'c1', output: 'internal_only data' }] }, 'internal[-_ ]only'],
+    ['a function_call_output', { input: [{ type: 'function_call_output', call_id: 'c1', output: 'internal_only data' }] }, INTERNAL_ONLY],
   ])('blocks on text in %s, with the rule recorded and the matched text kept off the wire', async (_label, body, rule) => {
     const { res, upstream } = await send(stack, { model: 'gpt', ...body });
     expect(upstream).toBe(0);
@@ -142,28 +276,45 @@ describe('a block-mode keyword guardrail on input and output', () => {
     expect(event.usage).not.toBeNull();
   });
 
-  it('holds a block-mode stream back: every delta reaches the client at once, after the upstream finished', async () => {
-    const arrivals = await deltaArrivals(stack, 'one two three four five six seven eight');
-    expect(arrivals.length).toBeGreaterThan(3);
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeLessThan(150);
+  it('holds a block-mode stream back: no delta reaches the client before the upstream finished', async () => {
+    // the upstream sends a step every 20 ms: a live relay would hand the first deltas over while
+    // frames were still unsent; a held one releases them only once the terminal event is in
+    const words = ['one ', 'two ', 'three ', 'four ', 'five ', 'six ', 'seven ', 'eight'];
+    const upstream = await startScriptedUpstream(words, { paced: 20 });
+    const own = await scriptedStack(upstream, [CODENAMES]);
+    const stream = await own.client().responses.create({ model: 'gpt', input: 'count', stream: true });
+    const unsentAtArrival: number[] = [];
+    let text = '';
+    for await (const event of stream) {
+      if (event.type !== 'response.output_text.delta') continue;
+      unsentAtArrival.push(upstream.unsent());
+      text += event.delta;
+    }
+    expect(text).toBe(words.join(''));
+    expect(unsentAtArrival).toHaveLength(words.length);
+    expect(unsentAtArrival.every((n) => n === 0)).toBe(true);
   });
 
   it('records one aborted event and stops the upstream when the client leaves a held stream', async () => {
-    const own = await stackWith({ guardrails: [CODENAMES] });
+    const upstream = await startScriptedUpstream(['one ', 'two ', 'three'], 'hold');
+    const own = await scriptedStack(upstream, [CODENAMES]);
     const controller = new AbortController();
     const id = 'held-abort-1';
     const pending = own
       .client()
-      .responses.create({ model: 'slow', input: 'one two three four five six', stream: true }, { signal: controller.signal, headers: { 'x-aisix-request-id': id } })
+      .responses.create({ model: 'gpt', input: 'one two three', stream: true }, { signal: controller.signal, headers: { 'x-aisix-request-id': id } })
       .catch((e: unknown) => e);
-    expect(await eventually(() => own.mock.requests().length === 1)).toBe(true);
-    await new Promise((r) => setTimeout(r, 650)); // past the first byte: the proxy is holding deltas
+    // the upstream has sent its first frames, and the gateway has turned its event loop since
+    // (a /healthz round trip), so the proxy is holding deltas the client has not seen
+    await upstream.firstStepWritten;
+    expect((await rawRequest(own.url, { method: 'GET', path: '/healthz' })).status).toBe(200);
+    expect(upstream.unsent()).toBeGreaterThan(0);
     controller.abort();
     await pending;
     expect(await finishedFor(own, id)).toMatchObject({ status: 499, outcome: 'aborted', stream: true });
-    expect(await eventually(() => own.mock.openConnections() === 0)).toBe(true);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(own.events.filter((e) => e.id === id)).toHaveLength(1);
+    expect(await within(upstream.connectionClosed), 'the proxy closes the upstream connection').toBe(true);
+    await own.close(); // nothing is in flight any more: every event there will be has been emitted
+    expect(finishedEventsFor(own, id)).toHaveLength(1);
   });
 
   it('answers 502 when the upstream stream breaks while held back, with nothing streamed', async () => {
@@ -177,10 +328,7 @@ describe('a block-mode keyword guardrail on input and output', () => {
     const body = `event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{"id":"resp_cut"}}\n\nevent: response.completed\ndata: ${completed.slice(0, 60)}`;
     const upstream = await startFixedUpstream(200, 'text/event-stream', body);
     try {
-      const own = await stackWith({
-        guardrails: [CODENAMES],
-        providerKeys: () => [{ name: 'mock', provider: 'openai', apiKey: 'sk-x', apiBase: `${upstream.url}/v1`, adapter: null, forwardClientHeaders: [] }],
-      });
+      const own = await stackWith({ guardrails: [CODENAMES], provider_keys: [providerKey('mock', '${FIXED_URL}/v1')] }, { FIXED_URL: upstream.url });
       const res = await postResponses(own.url, { model: 'gpt', input: 'hi', stream: true });
       expect(res.body).not.toContain('response.created');
       await expectErrorResponse(own, res, 502, { message: expect.any(String), type: 'upstream_error', code: expect.any(String) }, 'upstream_error');
@@ -196,18 +344,10 @@ describe('a block-mode keyword guardrail on input and output', () => {
   });
 });
 
-/** Streams `input` through 'slow' and returns the arrival time of every text delta. */
-async function deltaArrivals(stack: Stack, input: string): Promise<number[]> {
-  const stream = await stack.client().responses.create({ model: 'slow', input, stream: true });
-  const arrivals: number[] = [];
-  for await (const event of stream) if (event.type === 'response.output_text.delta') arrivals.push(performance.now());
-  return arrivals;
-}
-
 describe('a monitor-mode guardrail', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await stackWith({ guardrails: [keyword('watch', ['falcon'], { mode: 'monitor' })] });
+    stack = await stackWith({ guardrails: [WATCH] });
   });
 
   it('forwards a matching request unchanged and records an input monitor hit', async () => {
@@ -229,32 +369,39 @@ describe('a monitor-mode guardrail', () => {
   });
 
   it('does not delay a stream: deltas arrive as the upstream sends them, and the hit is recorded at the end', async () => {
-    const input = 'falcon one two three four five six seven';
-    const { data: stream, response } = await stack.client().responses.create({ model: 'slow', input, stream: true }).withResponse();
-    const arrivals: number[] = [];
+    // the upstream sends the next delta only once the client has the previous one: a relay that
+    // held anything back would stall it until the failsafe lets everything go
+    const words = ['falcon ', 'one ', 'two ', 'three ', 'four ', 'five ', 'six ', 'seven'];
+    const upstream = await startScriptedUpstream(words, { gated: 3_000 });
+    const own = await scriptedStack(upstream, [WATCH]);
+    const sentAt = performance.now();
+    const { data: stream, response } = await own.client().responses.create({ model: 'gpt', input: 'falcon one two three', stream: true }).withResponse();
+    const unsentAtArrival: number[] = [];
+    let firstDeltaAt: number | null = null;
     let text = '';
-    let completedAt = 0;
     for await (const event of stream) {
-      if (event.type === 'response.output_text.delta') {
-        arrivals.push(performance.now());
-        text += event.delta;
-      }
-      if (event.type === 'response.completed') completedAt = performance.now();
+      if (event.type !== 'response.output_text.delta') continue;
+      firstDeltaAt ??= performance.now();
+      unsentAtArrival.push(upstream.unsent());
+      text += event.delta;
+      upstream.release();
     }
-    expect(text).toBe(input);
-    expect(arrivals.length).toBeGreaterThan(3);
-    // the mock sends a delta every 100 ms: a live relay spreads them out, a held one would not
-    expect(completedAt - arrivals[0]!).toBeGreaterThan(250);
-    const event = await finishedFor(stack, response.headers.get('x-aisix-request-id') ?? '');
+    expect(upstream.forced(), 'the relay held deltas back').toBe(false);
+    expect(text).toBe(words.join(''));
+    expect(unsentAtArrival).toHaveLength(words.length);
+    expect(unsentAtArrival.every((n) => n > 0)).toBe(true); // every delta arrived while the upstream was still sending
+    const event = await finishedFor(own, response.headers.get('x-aisix-request-id') ?? '');
     expect(event).toMatchObject({ outcome: 'ok', status: 200 });
     expect(event.guardrails).toStrictEqual([hit('watch', 'input', 'monitor', 'falcon'), hit('watch', 'output', 'monitor', 'falcon')]);
-    expect(event.ttft_ms!).toBeLessThan(event.latency_ms - 250);
+    // ttft is taken at the first delta (before the client saw it), not at the end of the stream
+    expect(event.ttft_ms!).toBeLessThanOrEqual(firstDeltaAt! - sentAt + 0.01);
+    expect(event.ttft_ms!).toBeLessThan(event.latency_ms);
   });
 });
 
 describe('a monitor-mode PII mask', () => {
   it('never masks, on input, JSON output or streams, and records monitor hits', async () => {
-    const stack = await stackWith({ guardrails: [pii('pii-watch', { detectors: ['email'], mode: 'monitor' })] });
+    const stack = await stackWith({ guardrails: [piiGuardrail('pii-watch', ['email'], { enforcement_mode: 'monitor' })] });
     const input = `reach ${EMAIL} soon`;
     const json = await send(stack, { model: 'gpt', input });
     expect(stack.mock.requests().at(-1)?.body).toContain(EMAIL);
@@ -273,7 +420,7 @@ describe('a monitor-mode PII mask', () => {
 describe('a PII mask on output', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await stackWith({ guardrails: [pii('pii-out', { detectors: ['email'], hookPoint: 'output' })] });
+    stack = await stackWith({ guardrails: [piiGuardrail('pii-out', ['email'], { hook_point: 'output' })] });
   });
   const input = `write to ${EMAIL} before noon, please`;
   const masked = 'write to [EMAIL_REDACTED] before noon, please';
@@ -316,7 +463,7 @@ describe('PII on input', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await stackWith({
-      guardrails: [pii('pii-in', { detectors: ['email'], custom: [{ name: 'ticket', re: 'TICKET-\\d+', action: 'block' }], hookPoint: 'input' })],
+      guardrails: [piiGuardrail('pii-in', ['email'], { custom_patterns: [{ name: 'ticket', regex: 'TICKET-\\d+', action: 'block' }], hook_point: 'input' })],
     });
   });
 
@@ -359,7 +506,7 @@ describe('the hold-back buffer cap', () => {
   const OVER_CAP = { message: 'response blocked by content policy', type: 'content_filter' };
 
   it('answers 422 without a guardrail name when a held stream passes guardrail_buffer_bytes, and stops the upstream', async () => {
-    const stack = await stackWith({ guardrails: [CODENAMES], proxy: { guardrailBufferBytes: 10_240 } });
+    const stack = await stackWith({ guardrails: [CODENAMES], proxy: { guardrail_buffer_bytes: 10_240 } });
     const { res, upstream } = await send(stack, { model: 'long', input: 'go', stream: true });
     expect(upstream).toBe(1);
     expect(res.body).not.toMatch(/^(event|data):/m);
@@ -369,20 +516,21 @@ describe('the hold-back buffer cap', () => {
   });
 
   it('uses a smaller PII max_buffer_bytes over the proxy cap', async () => {
-    const stack = await stackWith({ guardrails: [pii('pii', { detectors: ['email'], hookPoint: 'output', maxBufferBytes: 10_240 })] });
+    const stack = await stackWith({ guardrails: [piiGuardrail('pii', ['email'], { hook_point: 'output', max_buffer_bytes: 10_240 })] });
     const { res } = await send(stack, { model: 'gpt', input: 'lorem ipsum '.repeat(256), stream: true });
     await expectErrorResponse(stack, res, 422, OVER_CAP, 'blocked_output');
   });
 
-  it('fails closed even for a PII guardrail configured to fail open', async () => {
-    const guardrail = { ...pii('pii', { detectors: ['email'], hookPoint: 'output', maxBufferBytes: 10_240 }), onBufferExceeded: 'fail_open' as const };
+  it('releases the stream, then relays it live, for a PII guardrail configured to fail open', async () => {
+    const guardrail = piiGuardrail('pii', ['email'], { hook_point: 'output', max_buffer_bytes: 10_240, on_buffer_exceeded: 'fail_open' });
     const stack = await stackWith({ guardrails: [guardrail] });
     const { res } = await send(stack, { model: 'gpt', input: 'lorem ipsum '.repeat(256), stream: true });
-    await expectErrorResponse(stack, res, 422, OVER_CAP, 'blocked_output');
+    expect(res.status).toBe(200);
+    expect(frameJson(parseSse(res.body)).at(-1)?.type).toBe('response.completed');
   });
 
   it('does not apply the cap to monitor-only guardrails (the stream is live)', async () => {
-    const stack = await stackWith({ guardrails: [keyword('watch', ['falcon'], { mode: 'monitor' })], proxy: { guardrailBufferBytes: 10_240 } });
+    const stack = await stackWith({ guardrails: [WATCH], proxy: { guardrail_buffer_bytes: 10_240 } });
     const { res } = await send(stack, { model: 'long', input: 'go', stream: true });
     expect(res.status).toBe(200);
     expect(frameJson(parseSse(res.body)).at(-1)?.type).toBe('response.completed');

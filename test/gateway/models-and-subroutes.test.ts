@@ -1,28 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIError } from 'openai';
-import { UPSTREAM_KEY, apiKey, model, startStack, type Stack } from '../helpers/stack.js';
+import { apiKey, configYaml, model, providerKey, startStack, type Stack } from '../helpers/stack.js';
+
+const CALLERS = { KEY_ALL: 'sk-all', KEY_ONLY_A: 'sk-only-a', KEY_NONE: 'sk-none', KEY_GLOB: 'sk-glob' };
 
 // Two OpenAI provider keys on the same mock, told apart by their credentials.
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
-    models: [
-      model('a-echo', 'mock-echo'),
-      model('b-echo', 'mock-echo', { providerKey: 'second', provider: 'openai' }),
-      model('claude', 'claude-x', { provider: 'anthropic', providerKey: 'anth' }),
-      model('openai/*', '*'),
-    ],
-    providerKeys: (url) => [
-      { name: 'mock', provider: 'openai', apiKey: UPSTREAM_KEY, apiBase: `${url}/v1`, adapter: null, forwardClientHeaders: [] },
-      { name: 'second', provider: 'openai', apiKey: 'sk-second', apiBase: `${url}/v1`, adapter: null, forwardClientHeaders: [] },
-      { name: 'anth', provider: 'anthropic', apiKey: 'sk-anth', apiBase: `${url}/v1`, adapter: 'anthropic', forwardClientHeaders: [] },
-    ],
-    apiKeys: [
-      apiKey('all', 'sk-all'),
-      apiKey('only-a', 'sk-only-a', { allowedModels: ['a-echo'] }),
-      apiKey('none', 'sk-none', { allowedModels: [] }),
-      apiKey('glob', 'sk-glob', { allowedModels: ['*-echo'] }),
-    ],
+    yaml: configYaml({
+      provider_keys: [
+        providerKey('mock'),
+        providerKey('second', '${MOCK_URL}/v1', { api_key: '${SECOND_KEY}' }),
+        providerKey('anth', '${MOCK_URL}/v1', { provider: 'anthropic', api_key: '${ANTHROPIC_KEY}', adapter: 'anthropic' }),
+      ],
+      models: [
+        model('a-echo', 'mock-echo'),
+        model('b-echo', 'mock-echo', { provider_key: 'second' }),
+        model('claude', 'claude-x', { provider: 'anthropic', provider_key: 'anth' }),
+        model('openai/*', '*'),
+      ],
+      api_keys: [
+        apiKey('all', 'KEY_ALL'),
+        apiKey('only-a', 'KEY_ONLY_A', { allowed_models: ['a-echo'] }),
+        apiKey('none', 'KEY_NONE', { allowed_models: [] }),
+        apiKey('glob', 'KEY_GLOB', { allowed_models: ['*-echo'] }),
+      ],
+    }),
+    env: { SECOND_KEY: 'sk-second', ANTHROPIC_KEY: 'sk-anth', ...CALLERS },
   });
 });
 afterAll(() => stack.close());
@@ -113,7 +118,13 @@ describe('Responses sub-routes', () => {
 describe('Responses sub-routes with a single OpenAI provider key', () => {
   let single: Stack;
   beforeAll(async () => {
-    single = await startStack({ models: [model('a', 'mock-echo')], apiKeys: [apiKey('a', 'sk-a', { allowedModels: ['a'] }), apiKey('z', 'sk-z', { allowedModels: [] })] });
+    single = await startStack({
+      yaml: configYaml({
+        models: [model('a', 'mock-echo')],
+        api_keys: [apiKey('a', 'KEY_A', { allowed_models: ['a'] }), apiKey('z', 'KEY_Z', { allowed_models: [] })],
+      }),
+      env: { KEY_A: 'sk-a', KEY_Z: 'sk-z' },
+    });
   });
   afterAll(() => single.close());
 

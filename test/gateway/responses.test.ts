@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER_KEY, UPSTREAM_KEY, startStack, type Stack } from '../helpers/stack.js';
+import { deriveResourceId } from '../../src/config/resource-id.js';
+import { CALLER_KEY, UPSTREAM_KEY, configYaml, model, providerKey, sha256, startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -77,10 +78,9 @@ describe('a stream request answered with plain JSON', () => {
     const upstream = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(reply));
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
     const port = (upstream.address() as { port: number }).port;
-    const { startStack: start, model: m } = await import('../helpers/stack.js');
-    const local = await start({
-      models: [m('plain', 'x', { providerKey: 'plain' })],
-      providerKeys: () => [{ name: 'plain', provider: 'openai', apiKey: 'k', apiBase: `http://127.0.0.1:${port}/v1`, adapter: null, forwardClientHeaders: [] }],
+    const local = await startStack({
+      yaml: configYaml({ provider_keys: [providerKey('plain', '${PLAIN_URL}/v1', { api_key: '${PLAIN_KEY}' })], models: [model('plain', 'x', { provider_key: 'plain' })] }),
+      env: { PLAIN_URL: `http://127.0.0.1:${port}`, PLAIN_KEY: 'k' },
     });
     try {
       const res = await fetch(`${local.url}/v1/responses`, {
@@ -93,6 +93,49 @@ describe('a stream request answered with plain JSON', () => {
     } finally {
       await local.close();
       upstream.close();
+    }
+  });
+});
+
+describe("AISIX's canonical form", () => {
+  // What AISIX's resources file looks like after desugaring: the model names its provider key by
+  // derived id, the caller is a SHA-256 hash. Both must be served, not only validated.
+  const CANONICAL = `_format_version: "1"
+proxy:
+  addr: 127.0.0.1:0
+provider_keys:
+  - display_name: upstream
+    provider: openai
+    api_key: \${UPSTREAM_KEY}
+    api_base: \${MOCK_URL}/v1
+models:
+  - display_name: canonical
+    provider: openai
+    model_name: mock-echo
+    provider_key_id: \${UPSTREAM_KEY_ID}
+api_keys:
+  - display_name: hashed
+    key_hash: \${CALLER_KEY_HASH}
+    allowed_models: ["canonical"]
+`;
+
+  it('serves a model that references its provider key by provider_key_id, to a caller given by key_hash', async () => {
+    const canonical = await startStack({
+      yaml: CANONICAL,
+      env: { UPSTREAM_KEY_ID: deriveResourceId('provider_keys', 'upstream'), CALLER_KEY_HASH: sha256(CALLER_KEY) },
+    });
+    try {
+      expect(canonical.config.apiKeys[0]).toMatchObject({ name: 'hashed', keyHash: sha256(CALLER_KEY), keyEnv: null });
+      const { data: response, response: raw } = await canonical.client(CALLER_KEY).responses.create({ model: 'canonical', input: 'canonical form' }).withResponse();
+      expect(raw.status).toBe(200);
+      expect(response.output_text).toBe('canonical form');
+      const [sent] = canonical.mock.requests();
+      expect(sent?.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
+      expect((sent?.json as { model: string }).model).toBe('mock-echo');
+      const [event] = await canonical.waitForEvents(1);
+      expect(event).toMatchObject({ caller: 'hashed', alias: 'canonical', upstream_model: 'mock-echo', status: 200, outcome: 'ok' });
+    } finally {
+      await canonical.close();
     }
   });
 });

@@ -7,13 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishedEventsFor, finishedFor, onlyFinishedFor } from '../helpers/finished.js';
 import { eventually, postResponses, startFixedUpstream, type RawResponse } from '../helpers/http.js';
 import { deltaText, frameJson, lastSequence, parseSse, type RawFrame } from '../helpers/sse.js';
-import { CALLER_KEY, defaultModels, model, startStack, type Stack } from '../helpers/stack.js';
+import { CALLER_KEY, configYaml, DEFAULT_MODELS, model, providerKey, startStack, type Stack } from '../helpers/stack.js';
 import { eventUsage } from '../helpers/usage.js';
 import type { RequestFinished } from '../../src/events/types.js';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ models: [...defaultModels, model('stall-idle', 'mock-stall', { streamTimeoutMs: 300 })] });
+  stack = await startStack({
+    yaml: configYaml({
+      models: [
+        ...DEFAULT_MODELS,
+        model('stall-idle', 'mock-stall', { stream_timeout: 300 }),
+        model('stall-idle-later', 'mock-stall', { stream_timeout: 2_000 }),
+      ],
+    }),
+  });
 });
 afterAll(() => stack.close());
 
@@ -176,11 +184,21 @@ describe('streams that break before their terminal event', () => {
   });
 
   it('ends a stream that went idle past the model stream timeout with the same error frame', async () => {
-    const started = Date.now();
-    const { res, frames } = await streamRaw('stall-idle');
-    expect(Date.now() - started).toBeLessThan(3_000);
-    expectInterrupted(frames, /300 ms/);
+    // the model's 300 ms (named in the frame), not the proxy's 10 s: the same stall under a
+    // 2 s stream_timeout, sent once the first one reached the upstream, must be cut after it
+    const id = 'stall-idle-1';
+    const send = (alias: string, requestId: string) =>
+      postResponses(stack.url, { model: alias, input: INPUT, stream: true }, { authorization: `Bearer ${CALLER_KEY}`, 'x-aisix-request-id': requestId });
+    const stalled = send('stall-idle', id);
+    expect(await eventually(() => stack.mock.requests().some((r) => r.headers['x-aisix-request-id'] === id))).toBe(true);
+    const later = send('stall-idle-later', `${id}-later`);
+    const res = await stalled;
+    expect(res.status).toBe(200);
+    expectInterrupted(parseSse(res.body), /300 ms/);
     await expectInterruptedEvent(res);
+    expectInterrupted(parseSse((await later).body), /2000 ms/);
+    await finishedFor(stack, `${id}-later`);
+    expect(stack.events.map((e) => e.id).filter((e) => e.startsWith(id))).toEqual([id, `${id}-later`]);
   });
 
   it('lets the official SDK see the error event as the last event of a cut stream', async () => {
@@ -210,9 +228,7 @@ describe('streams from a hand-written upstream', () => {
   /** A stack whose only model streams `body` (status 200, text/event-stream) and then ends the response. */
   async function handStack(body: string): Promise<{ own: Stack; close(): Promise<void> }> {
     const upstream = await startFixedUpstream(200, 'text/event-stream', body);
-    const own = await startStack({
-      providerKeys: () => [{ name: 'mock', provider: 'openai', apiKey: 'sk-x', apiBase: `${upstream.url}/v1`, adapter: null, forwardClientHeaders: [] }],
-    });
+    const own = await startStack({ yaml: configYaml({ provider_keys: [providerKey('mock', '${HAND_URL}/v1')] }), env: { HAND_URL: upstream.url } });
     return { own, close: async () => { await own.close(); await upstream.close(); } };
   }
 
@@ -285,6 +301,17 @@ describe('a client that leaves mid-stream', () => {
   });
   afterAll(() => own.close());
 
+  /**
+   * Sends the aborted request again (same slow model, same input) and reads it to the end: once
+   * its request.finished is out, the upstream would have finished the earlier one too, so any
+   * second event for it would have been emitted.
+   */
+  async function twinFinished(id: string): Promise<void> {
+    const res = await postResponses(own.url, { model: 'slow', input: INPUT, stream: true }, { authorization: `Bearer ${CALLER_KEY}`, 'x-aisix-request-id': id });
+    expect(res.status).toBe(200);
+    expect(await finishedFor(own, id, 15_000)).toMatchObject({ outcome: 'ok' });
+  }
+
   it('keeps the upstream connection open after a completed stream (keep-alive), as a baseline', async () => {
     const stream = await own.client().responses.create({ model: 'gpt', input: 'baseline', stream: true });
     for await (const _event of stream) {
@@ -311,7 +338,7 @@ describe('a client that leaves mid-stream', () => {
     const event = await finishedFor(own, id);
     expect(event).toMatchObject({ status: 499, outcome: 'aborted', stream: true, alias: 'slow', caller: 'dev' });
     expect(await eventually(() => own.mock.openConnections() === 0)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1_000)); // the mock would have sent its remaining deltas by now
+    await twinFinished(`${id}-twin`); // the mock would have sent its remaining deltas by now
     expect(finishedEventsFor(own, id)).toHaveLength(1);
   });
 
@@ -328,7 +355,7 @@ describe('a client that leaves mid-stream', () => {
     const event = await finishedFor(own, id);
     expect(event).toMatchObject({ status: 499, outcome: 'aborted', stream: true });
     expect(await eventually(() => own.mock.openConnections() === 0)).toBe(true);
-    await new Promise((r) => setTimeout(r, 700));
+    await twinFinished(`${id}-twin`); // the upstream would have answered the abandoned request by now
     expect(finishedEventsFor(own, id)).toHaveLength(1);
   });
 });

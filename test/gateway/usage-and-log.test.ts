@@ -10,27 +10,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus } from '../../src/events/bus.js';
 import type { RequestFinished } from '../../src/events/types.js';
 import { attachLogFile } from '../../src/reporters/log-file.js';
-import { keyword } from '../guardrails/fixtures.js';
 import { finishedFor, onlyFinishedFor, requestIdOf } from '../helpers/finished.js';
 import { postResponses, type RawResponse } from '../helpers/http.js';
 import { startLoggedStack, type LoggedStack } from '../helpers/logged-stack.js';
-import { CALLER_KEY, defaultModels, model, sha256, startStack, UPSTREAM_KEY, type Stack } from '../helpers/stack.js';
+import {
+  CALLER_KEY, configYaml, DEFAULT_MODELS, GPT_COST, keywordGuardrail, model, sha256, startStack, UPSTREAM_KEY, type Stack,
+} from '../helpers/stack.js';
 import { eventUsage } from '../helpers/usage.js';
 
-const PRICE = { inputPer1k: 0.5, outputPer1k: 1.5 };
-const cost = (input: number, output: number): number => (input * PRICE.inputPer1k + output * PRICE.outputPer1k) / 1000;
+const PRICE = GPT_COST; // gpt's price in the default file, given to the models below too
+const cost = (input: number, output: number): number => (input * PRICE.input_per_1k + output * PRICE.output_per_1k) / 1000;
 
 let stack: Stack;
 const dirs: string[] = [];
 beforeAll(async () => {
   stack = await startStack({
-    models: [
-      ...defaultModels.filter((m) => m.name !== 'no-usage' && m.name !== 'reasoning'),
-      model('no-usage', 'mock-no-usage', { cost: PRICE }),
-      model('reasoning', 'mock-reasoning', { cost: PRICE }),
-      model('free', 'mock-echo'),
-    ],
-    guardrails: [keyword('no-codenames', ['project falcon'], { hookPoint: 'output' })],
+    yaml: configYaml({
+      models: [
+        ...DEFAULT_MODELS.filter((m) => m.display_name !== 'no-usage' && m.display_name !== 'reasoning'),
+        model('no-usage', 'mock-no-usage', { cost: PRICE }),
+        model('reasoning', 'mock-reasoning', { cost: PRICE }),
+        model('free', 'mock-echo'),
+      ],
+      guardrails: [keywordGuardrail('no-codenames', ['project falcon'], { hook_point: 'output' })],
+    }),
   });
 });
 afterAll(async () => {
@@ -152,7 +155,7 @@ describe('the request log file', () => {
   }
 
   async function runLogged(bodies: boolean, previews: boolean, path: string): Promise<{ responses: RawResponse[]; events: RequestFinished[] }> {
-    const logged = await startLoggedStack({ logPath: path, bodies, previews, guardrails: [keyword('no-codenames', ['project falcon'])] });
+    const logged = await startLoggedStack({ logPath: path, bodies, previews, guardrails: [keywordGuardrail('no-codenames', ['project falcon'])] });
     try {
       const responses = await traffic(logged);
       const ids = responses.map(requestIdOf);

@@ -1,35 +1,32 @@
-// A stack whose bus also feeds the JSONL request log (src/reporters/log-file.ts), the way
-// `aisix serve --log-file` wires it: mock upstream, gateway on port 0, events collected.
-import type { RequestFinished } from '../../src/events/types.js';
-import { createEventBus } from '../../src/events/bus.js';
-import { createGateway } from '../../src/gateway/index.js';
-import { startMock, type MockServer } from '../../src/mock/index.js';
+// A stack whose bus also feeds the JSONL request log (src/reporters/log-file.ts), wired the way
+// `aisix serve` wires `proxy.log_file` / `proxy.log_bodies`: both come out of the loaded YAML
+// (the path through `${LOG_PATH}`), and the log is closed after the gateway.
 import { attachLogFile } from '../../src/reporters/log-file.js';
-import { makeConfig, type StackOptions } from './stack.js';
+import { configYaml, startStack, type ConfigParts, type Stack } from './stack.js';
 
-export interface LoggedStack {
-  url: string;
-  mock: MockServer;
-  events: RequestFinished[];
-  /** stops the gateway, flushes and closes the log, stops the mock */
-  close(): Promise<void>;
+export type LoggedStack = Stack;
+
+export interface LoggedStackOptions extends Omit<ConfigParts, 'proxy'> {
+  logPath: string;
+  /** `proxy.log_bodies` */
+  bodies: boolean;
+  /** previews on request.finished (default: as log_bodies, like serve without the TUI) */
+  previews?: boolean;
+  proxy?: ConfigParts['proxy'];
+  env?: Record<string, string>;
 }
 
-export async function startLoggedStack(o: StackOptions & { logPath: string; bodies: boolean }): Promise<LoggedStack> {
-  const mock = await startMock();
-  const config = makeConfig(mock.url, o);
-  const bus = createEventBus();
-  const events: RequestFinished[] = [];
-  bus.on('request.finished', (e) => void events.push(e));
-  const log = attachLogFile(bus, { path: o.logPath, bodies: o.bodies });
-  const gateway = createGateway({ config, bus, previews: o.previews ?? o.bodies });
-  const url = await gateway.listen('127.0.0.1', 0);
-  return {
-    url, mock, events,
-    close: async () => {
-      await gateway.close(500);
-      await log.close();
-      await mock.close();
+export async function startLoggedStack(o: LoggedStackOptions): Promise<LoggedStack> {
+  const { logPath, bodies, previews, env, ...parts } = o;
+  const yaml = configYaml({ ...parts, proxy: { ...parts.proxy, log_file: '${LOG_PATH}', log_bodies: bodies } });
+  return startStack({
+    yaml,
+    env: { ...env, LOG_PATH: logPath },
+    previews: previews ?? bodies,
+    attach: (bus, config) => {
+      if (config.proxy.logFile === null) throw new Error('logged stack: proxy.log_file did not load');
+      const log = attachLogFile(bus, { path: config.proxy.logFile, bodies: config.proxy.logBodies });
+      return () => log.close();
     },
-  };
+  });
 }
