@@ -90,17 +90,21 @@ describe('Responses sub-routes', () => {
     expect(event).toMatchObject({ route: '/v1/responses/{id}', stream: true, status: 200, alias: 'a-echo' });
   });
 
-  it('forbids a caller who may not use the alias that created the response', async () => {
-    const created = await stack.client('sk-all').responses.create({ model: 'b-echo', input: 'private' });
+  it("answers 404 for another caller's response id, without contacting the upstream (ids are bound to their caller)", async () => {
+    const created = await stack.client('sk-all').responses.create({ model: 'a-echo', input: 'private' });
+    stack.mock.clearRequests();
     const err = await stack.client('sk-only-a').responses.retrieve(created.id).catch((e: unknown) => e);
-    expect((err as APIError).status).toBe(403);
+    expect((err as APIError).status).toBe(404);
+    expect(stack.mock.requests()).toHaveLength(0);
+    const own = await stack.client('sk-all').responses.retrieve(created.id);
+    expect(own.id).toBe(created.id);
   });
 
-  it('answers 404 for an id it never saw when more than one OpenAI provider key could hold it', async () => {
+  it('answers 404 for an id it never saw, without contacting the upstream', async () => {
     stack.mock.clearRequests();
     const err = await stack.client('sk-all').responses.retrieve('resp_never_seen').catch((e: unknown) => e);
     expect((err as APIError).status).toBe(404);
-    expect(((err as APIError).error as { message: string }).message).toContain('does not know which upstream');
+    expect(((err as APIError).error as { message: string }).message).toContain('"resp_never_seen" not found');
     expect(stack.mock.requests()).toHaveLength(0);
   });
 
@@ -115,27 +119,43 @@ describe('Responses sub-routes', () => {
   });
 });
 
-describe('Responses sub-routes with a single OpenAI provider key', () => {
-  let single: Stack;
-  beforeAll(async () => {
-    single = await startStack({
-      yaml: configYaml({
-        models: [model('a', 'mock-echo')],
-        api_keys: [apiKey('a', 'KEY_A', { allowed_models: ['a'] }), apiKey('z', 'KEY_Z', { allowed_models: [] })],
-      }),
-      env: { KEY_A: 'sk-a', KEY_Z: 'sk-z' },
-    });
-  });
-  afterAll(() => single.close());
+describe('Responses sub-routes with a single OpenAI provider key and one caller key', () => {
+  const single = (allowed: string[]) =>
+    startStack({ yaml: configYaml({ models: [model('a', 'mock-echo')], api_keys: [apiKey('only', 'KEY_ONLY', { allowed_models: allowed })] }), env: { KEY_ONLY: 'sk-only' } });
 
   it('sends an id it never saw to the only OpenAI provider key, and relays its 404', async () => {
-    const err = await single.client('sk-a').responses.retrieve('resp_unknown123').catch((e: unknown) => e);
-    expect((err as APIError).status).toBe(404);
-    expect(single.mock.requests().at(-1)?.path).toBe('/v1/responses/resp_unknown123');
+    const own = await single(['a']);
+    try {
+      const err = await own.client('sk-only').responses.retrieve('resp_unknown123').catch((e: unknown) => e);
+      expect((err as APIError).status).toBe(404);
+      expect(own.mock.requests().at(-1)?.path).toBe('/v1/responses/resp_unknown123');
+    } finally {
+      await own.close();
+    }
   });
 
   it('refuses a caller who may use no alias on that provider key', async () => {
-    const err = await single.client('sk-z').responses.retrieve('resp_unknown123').catch((e: unknown) => e);
-    expect((err as APIError).status).toBe(403);
+    const own = await single([]);
+    try {
+      const err = await own.client('sk-only').responses.retrieve('resp_unknown123').catch((e: unknown) => e);
+      expect((err as APIError).status).toBe(403);
+      expect(own.mock.requests()).toHaveLength(0);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('with a second caller key, the same unknown id is a 404 that never reaches the upstream', async () => {
+    const own = await startStack({
+      yaml: configYaml({ models: [model('a', 'mock-echo')], api_keys: [apiKey('one', 'KEY_ONE'), apiKey('two', 'KEY_TWO')] }),
+      env: { KEY_ONE: 'sk-one', KEY_TWO: 'sk-two' },
+    });
+    try {
+      const err = await own.client('sk-one').responses.retrieve('resp_unknown123').catch((e: unknown) => e);
+      expect((err as APIError).status).toBe(404);
+      expect(own.mock.requests()).toHaveLength(0);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -12,7 +12,7 @@ import { successHeaders, type RelayContext } from './context.js';
 import { relayLiveStream } from './live-stream.js';
 import { transportErrorMessage } from './stream-errors.js';
 
-type Held = { kind: 'complete'; body: Buffer } | { kind: 'overflow'; chunks: Buffer[] };
+type Held = { kind: 'complete'; body: Buffer } | { kind: 'released'; live: Promise<void> };
 
 export async function relayHeldStream(ctx: RelayContext): Promise<void> {
   const { record, protocol, guardrails } = ctx;
@@ -23,7 +23,7 @@ export async function relayHeldStream(ctx: RelayContext): Promise<void> {
     if (frame.data !== '' && frame.data !== '[DONE]' && !isJsonObject(frame.data)) unreadable++;
   });
   const held = await hold(ctx, parser);
-  if (held.kind === 'overflow') return relayLiveStream(ctx, held.chunks);
+  if (held.kind === 'released') return held.live;
   if (ctx.countsUsage) record.usage = tap.usage;
   record.responseId = tap.responseId;
   if (!tap.terminal) {
@@ -77,8 +77,8 @@ function hold(ctx: RelayContext, parser: SseFrameParser): Promise<Held> {
       }
       stop();
       if (ctx.guardrails.holdOverflow === 'fail_open') {
-        body.pause(); // the live relay resumes it: nothing is lost in between
-        resolve({ kind: 'overflow', chunks });
+        // handed over in this same turn, so the live relay's listeners see every later event
+        resolve({ kind: 'released', live: relayLiveStream(ctx, chunks) });
         return;
       }
       ctx.abortUpstream();

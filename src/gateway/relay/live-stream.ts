@@ -70,7 +70,6 @@ export function relayLiveStream(ctx: RelayContext, held: readonly Buffer[] = [])
     res.on('drain', () => body.resume());
     for (const chunk of held) onData(chunk);
     body.on('data', onData);
-    if (held.length > 0 && !res.writableNeedDrain) body.resume(); // a held relay paused it when handing over
     body.once('end', () => finish(null));
     body.once('error', (err: unknown) => finish(transportErrorMessage(err, ctx.idleTimeoutMs)));
   });
