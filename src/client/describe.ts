@@ -4,7 +4,7 @@
 // terminalSafe: error messages, codes, ids and model names come from the server.
 import { field, str } from '../protocols/json-fields.js';
 import { terminalSafe } from '../text/terminal-safe.js';
-import { functionCalls } from './output-text.js';
+import { functionCalls } from '../protocols/responses/output-text.js';
 import type { ApiError, ResponsesResult, Usage } from './types.js';
 
 /** `error 401 invalid_api_key: invalid API key`, then `code:`/`param:`/`retry-after:` lines. */

@@ -2,6 +2,6 @@
 // built on undici. Used by `aisix test-request`; it imports nothing from the gateway or the UI.
 export { sendResponsesRequest, responsesEndpoint, type SendOptions } from './responses.js';
 export { ResponsesClientError, type TransportFailure } from './transport-error.js';
-export { outputText, functionCalls } from './output-text.js';
+export { outputText, functionCalls } from '../protocols/responses/output-text.js';
 export { describeError, describeSummary, describeUsage } from './describe.js';
 export type { ApiError, ResponsesRequest, ResponsesResult, StreamEvent, Timings, Usage } from './types.js';

@@ -3,10 +3,10 @@
 // Response object and any in-stream error (an `error` frame or `response.failed`).
 import { SseFrameParser, type SseFrame } from '../sse/frame-parser.js';
 import { streamError, responseError } from './api-error.js';
+import { RESPONSES_TERMINAL_EVENTS } from '../protocols/index.js';
 import { field, parseJson, record, str } from '../protocols/json-fields.js';
 import type { ApiError, StreamEvent } from './types.js';
 
-const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 export interface StreamHooks {
   onDelta?: (text: string) => void;
@@ -61,7 +61,7 @@ function apply(out: StreamOutcome, event: StreamEvent, hooks: StreamHooks): void
   }
   const response = record(field(json, 'response'));
   if (response !== null) out.response = response;
-  if (type !== null && TERMINAL.has(type)) {
+  if (type !== null && RESPONSES_TERMINAL_EVENTS.has(type)) {
     out.terminal = type;
     if (type === 'response.failed') out.error ??= responseError(response);
   }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { httpError, responseError } from './api-error.js';
 import { field, parseJson, record, str } from '../protocols/json-fields.js';
-import { outputText } from './output-text.js';
+import { outputText } from '../protocols/responses/output-text.js';
 import { readResponsesStream, type StreamOutcome } from './read-stream.js';
 import { toClientError } from './transport-error.js';
 import type { ResponsesRequest, ResponsesResult } from './types.js';

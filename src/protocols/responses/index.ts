@@ -7,6 +7,8 @@ import { openAiRequestFields } from '../openai-request.js';
 import type { Protocol, ReferencedIds } from '../types.js';
 import { responsesFrameTexts } from './frame-texts.js';
 import { createResponsesTap } from './stream-tap.js';
+
+export { TERMINAL_EVENTS as RESPONSES_TERMINAL_EVENTS } from './stream-tap.js';
 import { responsesOutputSlots, responsesRequestSlots } from './texts.js';
 import { responsesUsage } from './usage.js';
 

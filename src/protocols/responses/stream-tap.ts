@@ -9,7 +9,8 @@ import { scanLeadingId, scanNumberAfterKey, scanUsage } from '../scan-json.js';
 import type { InBandError, StreamTap } from '../types.js';
 import { responsesUsage } from './usage.js';
 
-const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+/** The events that end a Responses stream properly (an `error` event ends it too, as a failure). */
+export const TERMINAL_EVENTS: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 /** The `sequence_number` a frame carries, read without parsing the whole frame. */
 function sequenceOf(frame: SseFrame | null): number | null {
@@ -45,7 +46,7 @@ export function createResponsesTap(onFirstDelta: () => void): StreamTap {
       }
       if (json === undefined && type === 'response.created' && scanCreated(frame)) return;
       if (json === undefined && tap.responseId !== null && scanTerminal(type, frame)) return;
-      if (type === 'response.created' || TERMINAL.has(type) || type === 'error') {
+      if (type === 'response.created' || TERMINAL_EVENTS.has(type) || type === 'error') {
         json ??= parse(frame.data);
         const seq = field(json, 'sequence_number');
         if (typeof seq === 'number') lastSeq = Math.max(lastSeq, seq);

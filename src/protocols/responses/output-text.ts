@@ -1,6 +1,7 @@
-// The text of a Response object: every `output_text` (and `refusal`) part of its `message` items,
-// in order. `output_text` is an SDK convenience, not on the wire (responses-wire.md §3).
-import { field, str } from '../protocols/json-fields.js';
+// The text of a Response object as the SDKs define `output_text` (what test-request prints):
+// every `output_text` (and `refusal`) part of its `message` items, in order. `output_text` is an SDK
+// convenience, not on the wire (responses-wire.md §3). Also the function calls, for summaries.
+import { field, str } from '../json-fields.js';
 
 function partText(part: unknown): string {
   const type = field(part, 'type');
