@@ -36,15 +36,3 @@ export function successHeaders(ctx: RelayContext, extra: Record<string, string |
   if (typeof upstreamId === 'string') headers['x-request-id'] = upstreamId;
   return headers;
 }
-
-/** Reads a whole body into one Buffer. */
-export async function readAll(body: UpstreamResponse['body']): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    chunks.push(buf);
-    size += buf.length;
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-}

@@ -63,39 +63,36 @@ function hold(ctx: RelayContext, parser: SseFrameParser): Promise<Held> {
   const chunks: Buffer[] = [];
   let size = 0;
   return new Promise((resolve, reject) => {
-    const stop = (): void => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      chunks.push(chunk);
-      if (size <= cap) {
-        parser.push(chunk);
-        return;
-      }
-      stop();
-      if (ctx.guardrails.holdOverflow === 'fail_open') {
-        // handed over in this same turn, so the live relay's listeners see every later event
-        resolve({ kind: 'released', live: relayLiveStream(ctx, chunks) });
-        return;
-      }
-      ctx.abortUpstream();
-      reject(new GatewayError('blocked_output', 'response blocked by content policy'));
-    };
-    const onEnd = (): void => {
-      stop();
-      parser.end();
-      resolve({ kind: 'complete', body: Buffer.concat(chunks, size) });
-    };
-    const onError = (err: unknown): void => {
-      stop();
-      reject(new GatewayError('upstream_status', transportErrorMessage(err, ctx.idleTimeoutMs), { errorCode: 'upstream_stream_interrupted' }));
-    };
-    body.on('data', onData);
-    body.once('end', onEnd);
-    body.once('error', onError);
+    let holding = true;
+    body.consume({
+      data(chunk) {
+        if (!holding) return;
+        size += chunk.length;
+        chunks.push(chunk);
+        if (size <= cap) {
+          parser.push(chunk);
+          return;
+        }
+        holding = false;
+        if (ctx.guardrails.holdOverflow === 'fail_open') {
+          // the live relay takes over the body: what arrives from now on queues for it
+          resolve({ kind: 'released', live: relayLiveStream(ctx, chunks) });
+          return;
+        }
+        body.discard();
+        ctx.abortUpstream();
+        reject(new GatewayError('blocked_output', 'response blocked by content policy'));
+      },
+      end() {
+        if (!holding) return;
+        parser.end();
+        resolve({ kind: 'complete', body: Buffer.concat(chunks, size) });
+      },
+      error(err) {
+        if (!holding) return;
+        reject(new GatewayError('upstream_status', transportErrorMessage(err, ctx.idleTimeoutMs), { errorCode: 'upstream_stream_interrupted' }));
+      },
+    });
   });
 }
 

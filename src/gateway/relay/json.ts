@@ -6,7 +6,7 @@ import { field, parseJson } from '../../protocols/json-fields.js';
 import { responseText } from '../../protocols/index.js';
 import { scanLeadingId, scanUsage } from '../../protocols/scan-json.js';
 import { GatewayError } from '../errors.js';
-import { PREVIEW_BYTES, readAll, successHeaders, type RelayContext } from './context.js';
+import { PREVIEW_BYTES, successHeaders, type RelayContext } from './context.js';
 
 /** The body as the relay needs it: whole (guardrails, previews) or just its id and usage. */
 function read(text: string, whole: boolean): { json: unknown; id: unknown; usage: unknown } {
@@ -21,7 +21,7 @@ function read(text: string, whole: boolean): { json: unknown; id: unknown; usage
 
 export async function relayJson(ctx: RelayContext): Promise<void> {
   const { record, protocol, guardrails, res } = ctx;
-  let body = await readAll(ctx.up.body);
+  let body = await ctx.up.body.readAll();
   const policy = guardrails.outputPolicy;
   const { json, id, usage } = read(body.toString('utf8'), policy !== 'none' || ctx.previews);
   if (ctx.countsUsage) record.usage = protocol.readUsage(usage);

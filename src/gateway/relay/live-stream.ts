@@ -36,8 +36,9 @@ export function relayLiveStream(ctx: RelayContext, held: readonly Buffer[] = [])
 
   return new Promise<void>((resolve) => {
     const body = up.body;
+    let detach = (): void => undefined;
     const finish = (failure: string | null): void => {
-      body.off('data', onData);
+      detach();
       const tail = tailOf(previous, last);
       // a frame cut mid-line is not a frame: the tap must not count it (sequence, terminal event)
       if (!endsMidLine(tail)) parser.end();
@@ -69,9 +70,7 @@ export function relayLiveStream(ctx: RelayContext, held: readonly Buffer[] = [])
     };
     res.on('drain', () => body.resume());
     for (const chunk of held) onData(chunk);
-    body.on('data', onData);
-    body.once('end', () => finish(null));
-    body.once('error', (err: unknown) => finish(transportErrorMessage(err, ctx.idleTimeoutMs)));
+    detach = body.consume({ data: onData, end: () => finish(null), error: (err) => finish(transportErrorMessage(err, ctx.idleTimeoutMs)) });
   });
 }
 

@@ -4,7 +4,7 @@
 // abort when the client goes away, and it turns non-2xx replies into errors. Retries, failover,
 // cache, tapes and faults wrap or replace the one upstream call made here.
 import { GatewayError } from '../errors.js';
-import { readAll, type RelayContext } from '../relay/context.js';
+import type { RelayContext } from '../relay/context.js';
 import { relayHeldStream } from '../relay/held-stream.js';
 import { relayJson } from '../relay/json.js';
 import { relayLiveStream } from '../relay/live-stream.js';
@@ -40,10 +40,10 @@ export async function dispatch(ctx: RequestContext): Promise<void> {
     const upstreamId = up.headers['x-request-id'];
     if (typeof upstreamId === 'string') record.upstreamRequestId = upstreamId;
     if (up.statusCode >= 300 && up.statusCode < 400) {
-      up.body.resume();
+      up.body.discard();
       throw upstreamRedirectError(up.statusCode, up.headers);
     }
-    if (up.statusCode >= 400) throw upstreamStatusError(up.statusCode, up.headers, redactKey(await readAll(up.body), plan.upstream.key.apiKey));
+    if (up.statusCode >= 400) throw upstreamStatusError(up.statusCode, up.headers, redactKey(await up.body.readAll(), plan.upstream.key.apiKey));
     const relay: RelayContext = {
       res, record, protocol, guardrails: runtime.guardrails, up, injectedUsage: ctx.injectedUsage,
       previews: ctx.services.previews(runtime), countsUsage: row.countsUsage, idleTimeoutMs: plan.idleTimeoutMs, abortUpstream: () => abort.abort(),

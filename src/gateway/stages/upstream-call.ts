@@ -8,6 +8,7 @@ import { readOpenAiError } from '../../protocols/index.js';
 import { GatewayError } from '../errors.js';
 import type { Upstream } from '../runtime/upstream.js';
 import type { UpstreamAbort } from './upstream-abort.js';
+import { replyHandler, type UpstreamReply } from './upstream-reply.js';
 
 export interface UpstreamCall {
   upstream: Upstream;
@@ -22,20 +23,23 @@ export interface UpstreamCall {
   bodyTimeoutMs: number;
 }
 
-export type UpstreamResponse = Dispatcher.ResponseData;
+export type UpstreamResponse = UpstreamReply;
 
+/** Resolves at the response headers; the body follows through `reply.body`. */
 export async function callUpstream(options: UpstreamCall): Promise<UpstreamResponse> {
   const { upstream } = options;
   try {
-    return await upstream.dispatcher.request({
-      origin: upstream.origin,
-      path: options.path,
-      method: options.method as Dispatcher.HttpMethod,
-      headers: options.headers,
-      body: options.body,
-      signal: options.signal,
-      headersTimeout: options.headersTimeoutMs,
-      bodyTimeout: options.bodyTimeoutMs,
+    return await new Promise<UpstreamReply>((resolve, reject) => {
+      const handler = replyHandler(options.signal, resolve, reject);
+      upstream.dispatcher.dispatch({
+        origin: upstream.origin,
+        path: options.path,
+        method: options.method as Dispatcher.HttpMethod,
+        headers: options.headers,
+        body: options.body,
+        headersTimeout: options.headersTimeoutMs,
+        bodyTimeout: options.bodyTimeoutMs,
+      }, handler);
     });
   } catch (err) {
     throw transportError(err, upstream, options.headersTimeoutMs);
@@ -81,14 +85,14 @@ export function redactKey(body: Buffer, key: string): Buffer {
 }
 
 /** The error for an upstream 3xx: a redirect is never followed (usually a wrong `api_base`). */
-export function upstreamRedirectError(status: number, headers: Dispatcher.ResponseData['headers']): GatewayError {
+export function upstreamRedirectError(status: number, headers: UpstreamReply['headers']): GatewayError {
   const location = headers.location;
   const where = typeof location === 'string' ? ` to ${location.slice(0, 300)}` : '';
   return new GatewayError('upstream_redirect', `upstream answered ${status} (a redirect${where}); check the provider key's api_base`);
 }
 
 /** The error for an upstream non-2xx reply whose body was read in full. */
-export function upstreamStatusError(status: number, headers: Dispatcher.ResponseData['headers'], body: Buffer): GatewayError {
+export function upstreamStatusError(status: number, headers: UpstreamReply['headers'], body: Buffer): GatewayError {
   const text = body.toString('utf8');
   const error = readOpenAiError(text);
   const message = error !== null ? String(error.message) : text.slice(0, 1024);
