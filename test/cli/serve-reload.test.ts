@@ -1,9 +1,10 @@
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type MockServer } from '../../src/mock/index.js';
+import { eventually } from '../helpers/http.js';
 import { spawnServe, type ServeChild } from '../helpers/serve-child.js';
 
 let mock: MockServer;
@@ -96,5 +97,35 @@ describe('live config reload', () => {
     for (const reload of after) expect(reload).toMatchObject({ added: [], removed: [], changed: [] });
     const models = await client.models.list();
     expect(models.data.map((m) => m.id).sort()).toEqual(['fast', 'rapid-9']);
+  });
+
+  it('reopens the request log when a reload changes proxy.log_file or log_bodies, and says when a log cannot be opened', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aisix-reload-log-'));
+    const first = join(dir, 'first.jsonl');
+    const second = join(dir, 'second.jsonl');
+    const withLog = (file: string, bodies: boolean) => config(['logged'], `proxy:\n  log_file: ${JSON.stringify(file)}\n  log_bodies: ${String(bodies)}\n`);
+    const before = events('config.reloaded').length;
+    save(withLog(first, false));
+    await untilEvents('config.reloaded', before + 1);
+    await client.responses.create({ model: 'fast', input: 'into the first log' });
+    save(withLog(second, true));
+    await untilEvents('config.reloaded', before + 2);
+    await client.responses.create({ model: 'fast', input: 'into the second log' });
+    const lines = async (file: string, count: number) => {
+      await eventually(() => existsSync(file) && readFileSync(file, 'utf8').split('\n').filter(Boolean).length >= count, 8_000);
+      return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+    };
+    // each request went to the log of the config it ran under; the second one with its preview
+    const firstLog = await lines(first, 1);
+    expect(firstLog.map((e) => e.input_preview)).toEqual([undefined]);
+    const secondLog = await lines(second, 1);
+    expect(secondLog.map((e) => e.input_preview)).toEqual(['into the second log']);
+    // a log that cannot be opened keeps the current one, with a warning
+    const blocked = join(dir, 'a-file');
+    writeFileSync(blocked, '');
+    save(withLog(join(blocked, 'under-a-file.jsonl'), true));
+    await untilEvents('config.reloaded', before + 3);
+    const warning = await serve.waitForLine((l) => l.includes('"warning"') && l.includes('under-a-file.jsonl'), 8_000);
+    expect(warning).toContain('still logging to');
   });
 });
