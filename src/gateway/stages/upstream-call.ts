@@ -30,7 +30,7 @@ export async function callUpstream(options: UpstreamCall): Promise<UpstreamRespo
   const { upstream } = options;
   try {
     return await new Promise<UpstreamReply>((resolve, reject) => {
-      const handler = replyHandler(options.signal, resolve, reject);
+      const handler = replyHandler(options.signal, options.bodyTimeoutMs, resolve, reject);
       upstream.dispatcher.dispatch({
         origin: upstream.origin,
         path: options.path,
@@ -38,7 +38,7 @@ export async function callUpstream(options: UpstreamCall): Promise<UpstreamRespo
         headers: options.headers,
         body: options.body,
         headersTimeout: options.headersTimeoutMs,
-        bodyTimeout: options.bodyTimeoutMs,
+        bodyTimeout: 0, // the handler keeps its own, exact idle timer
       }, handler);
     });
   } catch (err) {

@@ -62,6 +62,11 @@ export class ReplyBody {
     this.resume();
   }
 
+  /** paused by its consumer (a slow client): silence then is ours, not the upstream's */
+  get paused(): boolean {
+    return this.wantPause;
+  }
+
   pause(): void {
     this.wantPause = true;
     if (!this.done) this.controller?.pause();
@@ -100,14 +105,27 @@ export interface DispatchSignal {
   off(event: 'abort', listener: () => void): unknown;
 }
 
-/** The handler for one dispatch: settles `resolve`/`reject` at the response headers (or failure). */
-export function replyHandler(signal: DispatchSignal, resolve: (reply: UpstreamReply) => void, reject: (err: unknown) => void): Dispatcher.DispatchHandler {
+/**
+ * The handler for one dispatch: settles `resolve`/`reject` at the response headers (or failure).
+ * `idleTimeoutMs` (> 0) is the longest silence allowed between body chunks once the headers are
+ * in: our own timer, refreshed per chunk, since undici's coarse body timer fires up to a second late.
+ */
+export function replyHandler(
+  signal: DispatchSignal,
+  idleTimeoutMs: number,
+  resolve: (reply: UpstreamReply) => void,
+  reject: (err: unknown) => void,
+): Dispatcher.DispatchHandler {
   const body = new ReplyBody();
   let started = false;
   let controller: Dispatcher.DispatchController | null = null;
+  let idle: NodeJS.Timeout | null = null;
   const onAbort = (): void => controller?.abort(abortReason(signal.reason));
   signal.once('abort', onAbort);
-  const settle = (): void => void signal.off('abort', onAbort);
+  const settle = (): void => {
+    signal.off('abort', onAbort);
+    if (idle !== null) clearTimeout(idle);
+  };
   return {
     onRequestStart(c) {
       controller = c;
@@ -117,9 +135,16 @@ export function replyHandler(signal: DispatchSignal, resolve: (reply: UpstreamRe
     onResponseStart(_c, statusCode, headers) {
       if (statusCode < 200) return; // 1xx informational: the real answer follows
       started = true;
+      if (idleTimeoutMs > 0) {
+        idle = setTimeout(function onIdle() {
+          if (body.paused) idle = setTimeout(onIdle, idleTimeoutMs);
+          else controller?.abort(idleError(idleTimeoutMs));
+        }, idleTimeoutMs);
+      }
       resolve({ statusCode, headers, body });
     },
     onResponseData(_c, chunk) {
+      idle?.refresh();
       body.push({ kind: 'data', chunk });
     },
     onResponseEnd() {
@@ -132,6 +157,10 @@ export function replyHandler(signal: DispatchSignal, resolve: (reply: UpstreamRe
       else reject(err);
     },
   };
+}
+
+function idleError(ms: number): Error {
+  return Object.assign(new Error(`no upstream data for ${ms} ms`), { code: 'UND_ERR_BODY_TIMEOUT' });
 }
 
 function abortReason(reason: unknown): Error {
