@@ -5,9 +5,10 @@ import { visitCollection, type EntryVisit } from './collections.js';
 import type { Entry } from './field-spec.js';
 import type { LoadContext } from './read-fields.js';
 import { readEntry } from './read-fields.js';
+import { rateLimitOf } from './read-rate-limit.js';
 import { countStars } from './section-provider-keys.js';
-import { MODEL_FIELDS, SHAPE_FORBIDS } from './spec/model.js';
-import type { Model, SourcePosition } from './types.js';
+import { COOLDOWN_DEFAULTS, MODEL_FIELDS, SHAPE_FORBIDS } from './spec/model.js';
+import type { Cooldown, Model, Routing, SourcePosition } from './types.js';
 
 type ModelEntry = Entry<typeof MODEL_FIELDS>;
 type Shape = Model['kind'];
@@ -65,6 +66,46 @@ function readModel(visit: EntryVisit, out: ModelsRead, index: number): Model {
     cost: v.cost?.values.input_per_1k !== undefined && v.cost.values.output_per_1k !== undefined
       ? { inputPer1k: v.cost.values.input_per_1k, outputPer1k: v.cost.values.output_per_1k }
       : null,
+    retries: direct ? (v.retries ?? null) : null,
+    cooldown: direct ? cooldownOf(entry) : null,
+    routing: kind === 'routing' ? routingOf(entry, visit) : null,
+    rateLimit: rateLimitOf(v.rate_limit),
+  };
+}
+
+/** The cooldown block as written over AISIX's defaults; null when absent or `enabled: false`. */
+function cooldownOf(entry: ModelEntry): Cooldown | null {
+  const c = entry.values.cooldown?.values;
+  if (c === undefined || c.enabled === false) return null;
+  return {
+    defaultSeconds: c.default_seconds ?? COOLDOWN_DEFAULTS.default_seconds,
+    maxSeconds: c.max_seconds ?? COOLDOWN_DEFAULTS.max_seconds,
+    honorRetryAfter: c.honor_retry_after ?? COOLDOWN_DEFAULTS.honor_retry_after,
+    triggerStatuses: c.trigger_statuses?.map((s) => s.value) ?? COOLDOWN_DEFAULTS.trigger_statuses,
+    triggerOnTimeout: c.trigger_on_timeout ?? COOLDOWN_DEFAULTS.trigger_on_timeout,
+    triggerOnTransport: c.trigger_on_transport ?? COOLDOWN_DEFAULTS.trigger_on_transport,
+  };
+}
+
+/** A routing block; strategies the local proxy does not implement warn and behave as `failover`. */
+function routingOf(entry: ModelEntry, { ctx }: EntryVisit): Routing {
+  const routing = entry.values.routing;
+  const r = routing?.values;
+  const strategy = r?.strategy ?? 'failover';
+  if (strategy !== 'failover' && strategy !== 'round_robin' && routing !== undefined) {
+    ctx.sink.warning(routing.at('strategy'), ctx.scope, `routing strategy \`${strategy}\` is not implemented by the local proxy: it behaves as \`failover\` (AISIX runs ${strategy})`);
+  }
+  return {
+    targets: (r?.targets ?? []).flatMap((t) => {
+      const target = t.value.values;
+      return target.model === undefined ? [] : [{ model: target.model, weight: target.weight ?? 1, priority: target.priority ?? 0 }];
+    }),
+    strategy: strategy === 'round_robin' ? 'round_robin' : 'failover',
+    retries: r?.retries ?? null,
+    retryOn429: r?.retry_on_429 ?? false,
+    fallbackOnStatuses: r?.fallback_on_statuses?.map((s) => s.value) ?? [],
+    maxFallbacks: r?.max_fallbacks ?? null,
+    whenAllUnavailable: r?.when_all_unavailable ?? 'fail',
   };
 }
 
@@ -77,15 +118,6 @@ function shapeOf(entry: ModelEntry, { ctx }: EntryVisit): Shape {
   }
   for (const key of SHAPE_FORBIDS[shape]) {
     if (entry.has(key)) ctx.sink.error(entry.keyAt(key), ctx.scope, `\`${key}\` is not accepted on ${shape === 'ensemble' ? 'an' : 'a'} ${shape} model`);
-  }
-  if (shape === 'routing') {
-    ctx.sink.aggregateWarning(
-      'models\0routing',
-      entry.keyAt('routing'),
-      ctx.scope,
-      'field `routing` makes this a routing model, which the local proxy does not route yet (requests for it answer 400)',
-      ctx.noun,
-    );
   }
   return shape;
 }

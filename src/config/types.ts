@@ -30,6 +30,8 @@ export interface ProxySettings {
   logFile: string | null;
   logBodies: boolean;
   shutdownGraceMs: number;
+  /** retry budget of a direct model without `retries` (default 2) */
+  upstreamRetries: number;
   /**
    * browser origins besides loopback ones that may call the proxy (`proxy.allowed_origins`),
    * normalised as browsers send them (`https://app.example.com`, lower-case, no default port);
@@ -50,6 +52,51 @@ export interface ProviderKey {
   adapter: 'openai' | 'anthropic' | 'bedrock' | 'vertex' | 'azure-openai' | null;
   /** glob allowlist of client header names forwarded upstream (lower-case), default none */
   forwardClientHeaders: readonly string[];
+}
+
+/** A direct model's opt-in cooldown (AISIX `cooldown`, enabled): taken out of routing rotation after a failure. */
+export interface Cooldown {
+  defaultSeconds: number;
+  maxSeconds: number;
+  honorRetryAfter: boolean;
+  triggerStatuses: readonly number[];
+  triggerOnTimeout: boolean;
+  triggerOnTransport: boolean;
+}
+
+export interface RoutingTarget {
+  /** a model display_name */
+  model: string;
+  weight: number;
+  /** higher is tried first */
+  priority: number;
+}
+
+export interface Routing {
+  targets: readonly RoutingTarget[];
+  /** strategies other than these two load with a warning and behave as `failover` */
+  strategy: 'failover' | 'round_robin';
+  /** retries per target; null = each target's own, else the proxy default */
+  retries: number | null;
+  retryOn429: boolean;
+  fallbackOnStatuses: readonly number[];
+  /** most targets tried after the first; null = all */
+  maxFallbacks: number | null;
+  whenAllUnavailable: 'fail' | 'try_anyway';
+}
+
+/** `rate_limit` on an api key or a model (AISIX RateLimit): each dimension a positive integer, null = no limit. */
+export interface RateLimit {
+  /** requests per fixed window of 1 s, 60 s, 3,600 s, 86,400 s */
+  rps: number | null;
+  rpm: number | null;
+  rph: number | null;
+  rpd: number | null;
+  /** tokens (input + output) per fixed window of 60 s and 86,400 s */
+  tpm: number | null;
+  tpd: number | null;
+  /** requests in flight at once */
+  concurrency: number | null;
 }
 
 export interface ModelCost {
@@ -74,6 +121,14 @@ export interface Model {
   /** max gap between stream chunks in ms (`stream_timeout`), null = proxy.stream_idle_timeout_ms */
   streamTimeoutMs: number | null;
   cost: ModelCost | null;
+  /** direct models: upstream retries (`retries`), null = proxy.upstream_retries */
+  retries: number | null;
+  /** direct models: the cooldown block when enabled, else null (never taken out of rotation) */
+  cooldown: Cooldown | null;
+  /** routing models: their targets and policy */
+  routing: Routing | null;
+  /** `rate_limit`: one bucket per display_name (a wildcard model shares one); null = none */
+  rateLimit: RateLimit | null;
 }
 
 export interface ApiKey {
@@ -88,6 +143,8 @@ export interface ApiKey {
   /** epoch ms, or null */
   expiresAt: number | null;
   disabled: boolean;
+  /** `rate_limit` of this caller; null = none */
+  rateLimit: RateLimit | null;
 }
 
 /** A regex as JavaScript will compile it: Rust-style leading flags such as `(?i)` translated. */
@@ -158,6 +215,19 @@ export interface PiiGuardrail extends GuardrailBase {
 
 export type Guardrail = KeywordGuardrail | PiiGuardrail;
 
+/** An `observability_exporters` entry the local proxy acts on (`kind: otlp_http`); other kinds are left out (with a warning). */
+export interface ObservabilityExporter {
+  name: string;
+  kind: 'otlp_http';
+  /** the collector URL as written; spans go to `<endpoint>/v1/traces` unless it already ends so */
+  endpoint: string;
+  enabled: boolean;
+  /** static headers sent with every export request; values may be secrets (never printed) */
+  headers?: Readonly<Record<string, string>>;
+  /** fraction of requests exported, 0 to 1 (`sample_rate`, default 1) */
+  sampleRate: number;
+}
+
 export interface Config {
   /** the file it came from (as given), or `(demo)` for the built-in demo config */
   path: string;
@@ -167,6 +237,8 @@ export interface Config {
   apiKeys: readonly ApiKey[];
   /** enabled and disabled alike, in file order; kinds we do not act on are left out (with a warning) */
   guardrails: readonly Guardrail[];
+  /** `otlp_http` exporters, enabled and disabled alike, in file order */
+  observabilityExporters: readonly ObservabilityExporter[];
 }
 
 /** How many entries each collection holds in the file, valid or not (for `validate`'s summary). */

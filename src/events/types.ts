@@ -14,7 +14,9 @@ export type Outcome =
   | 'upstream_error'
   | 'timeout'
   | 'aborted'
-  | 'internal_error';
+  | 'internal_error'
+  | 'unavailable'
+  | 'rate_limited';
 
 export interface GuardrailHit {
   name: string;
@@ -30,6 +32,16 @@ export interface Usage {
   total_tokens: number;
   cached_tokens: number;
   reasoning_tokens: number;
+}
+
+/** One upstream attempt of a request (retries and failover make several). */
+export interface Attempt {
+  /** the direct model (routing target) the attempt went to */
+  target: string;
+  /** the upstream's own status (500, not the 502 the client got); null where there was none */
+  status: number | null;
+  error_code: string | null;
+  ms: number;
 }
 
 export interface RequestFinished {
@@ -56,6 +68,20 @@ export interface RequestFinished {
   ttft_ms: number | null;
   upstream_request_id: string | null;
   response_id: string | null;
+  /** `http`, or `websocket` for a response.create frame */
+  transport: 'http' | 'websocket';
+  /** one per upstream attempt; [] when none was made */
+  attempts: Attempt[];
+  /** the routing target that produced the answer; null for direct models */
+  served_by: string | null;
+  /** `hit`, `miss`, `bypass`, or null when no cache policy applies */
+  cache: 'hit' | 'miss' | 'bypass' | null;
+  /** `replayed` or `recorded` from a tape, else null */
+  tape: 'replayed' | 'recorded' | null;
+  /** the injected fault's kind, else null */
+  fault: string | null;
+  /** where cost_usd came from: the model's `cost` (`config`), the price catalog, or null */
+  cost_source: 'config' | 'catalog' | null;
   /** first 2 KB of the input / output text; only when proxy.log_bodies or a reporter asks for them */
   input_preview?: string;
   output_preview?: string;

@@ -19,13 +19,23 @@ provider_keys:
     api_key: sk-mock-upstream
     api_base: ${mockUrl}/v1
 models:
-  - { display_name: demo, provider: openai, model_name: mock-echo, provider_key: demo-upstream, cost: { input_per_1k: 0.00015, output_per_1k: 0.0006 } }
-  - { display_name: demo-slow, provider: openai, model_name: mock-slow, provider_key: demo-upstream }
-  - { display_name: demo-long, provider: openai, model_name: mock-long, provider_key: demo-upstream }
-  - { display_name: demo-tool, provider: openai, model_name: mock-tool, provider_key: demo-upstream }
-  - { display_name: demo-error, provider: openai, model_name: mock-error-500, provider_key: demo-upstream }
-  - { display_name: demo-rate-limited, provider: openai, model_name: mock-error-429, provider_key: demo-upstream }
-  - { display_name: "mock/*", provider: openai, model_name: "*", provider_key: demo-upstream }
+  # retries: 0 everywhere except demo-retry, so the demo's failing aliases fail at once
+  - { display_name: demo, provider: openai, model_name: mock-echo, provider_key: demo-upstream, retries: 0, cost: { input_per_1k: 0.00015, output_per_1k: 0.0006 } }
+  - { display_name: demo-slow, provider: openai, model_name: mock-slow, provider_key: demo-upstream, retries: 0 }
+  - { display_name: demo-long, provider: openai, model_name: mock-long, provider_key: demo-upstream, retries: 0 }
+  - { display_name: demo-tool, provider: openai, model_name: mock-tool, provider_key: demo-upstream, retries: 0 }
+  - { display_name: demo-error, provider: openai, model_name: mock-error-500, provider_key: demo-upstream, retries: 0 }
+  - { display_name: demo-rate-limited, provider: openai, model_name: mock-error-429, provider_key: demo-upstream, retries: 0 }
+  # the mock fails its first 3 calls of this model: the first request shows 4 tries, then it works
+  - { display_name: demo-retry, provider: openai, model_name: mock-burst-500, provider_key: demo-upstream, retries: 3 }
+  # a failing primary and a working fallback: every request fails over (x-aisix-served-by: demo)
+  - display_name: demo-failover
+    routing:
+      strategy: failover
+      targets:
+        - { model: demo-error, priority: 1 }
+        - { model: demo, priority: 0 }
+  - { display_name: "mock/*", provider: openai, model_name: "*", provider_key: demo-upstream, retries: 0 }
 api_keys:
   - display_name: demo-caller
     key_hash: ${hash}

@@ -24,6 +24,8 @@ export type GatewayErrorCode =
   | 'upstream_connection'
   | 'upstream_timeout'
   | 'upstream_redirect'
+  | 'all_candidates_unavailable'
+  | 'rate_limited'
   | 'invalid_upstream_body'
   | 'internal';
 
@@ -53,6 +55,8 @@ const SHAPES: Record<GatewayErrorCode, ErrorShape> = {
   upstream_status: { status: 502, type: 'upstream_error', outcome: 'upstream_error' },
   upstream_connection: { status: 502, type: 'upstream_error', code: 'connection_failed', outcome: 'upstream_error' },
   upstream_timeout: { status: 504, type: 'timeout', outcome: 'timeout' },
+  all_candidates_unavailable: { status: 503, type: 'all_candidates_unavailable', outcome: 'unavailable' },
+  rate_limited: { status: 429, type: 'rate_limit_exceeded', outcome: 'rate_limited' },
   upstream_redirect: { status: 502, type: 'upstream_error', code: 'upstream_redirect', outcome: 'upstream_error' },
   invalid_upstream_body: { status: 502, type: 'upstream_error', code: 'invalid_upstream_body', outcome: 'upstream_error' },
   internal: { status: 500, type: 'internal_error', outcome: 'internal_error' },

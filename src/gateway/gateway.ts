@@ -17,6 +17,8 @@ import { answerPreflight } from './relay/local.js';
 import type { GatewayServices, RequestContext } from './routes/context.js';
 import { matchRoute, unmatchedRouteName } from './routes/match.js';
 import { ResponseIds } from './runtime/response-ids.js';
+import { RateLimits } from './runtime/rate-limits.js';
+import { RoutingState } from './runtime/routing-state.js';
 import { buildRuntime, type Runtime } from './runtime/runtime.js';
 import { checkExposure } from './stages/exposure.js';
 
@@ -25,6 +27,8 @@ export interface GatewayOptions {
   bus: EventBus;
   /** always keep 2 KB input/output previews (the TUI); otherwise only when `proxy.log_bodies` */
   previews?: boolean;
+  /** the rate-limit counters (tests inject one with a clock); default: a new one */
+  rateLimits?: RateLimits;
 }
 
 export type UpdateResult = { ok: true } | { ok: false; errors: string[] };
@@ -62,6 +66,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const services: GatewayServices = {
     bus,
     responseIds: new ResponseIds(),
+    routing: new RoutingState(),
+    rateLimits: options.rateLimits ?? new RateLimits(),
     previews: (r) => options.previews === true || r.config.proxy.logBodies,
   };
   const requestTimeoutMs = (): number => runtime.config.proxy.requestTimeoutMs;
@@ -151,7 +157,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       server.closeAllConnections();
       await closed;
-      await Promise.all([...runtime.upstreams.values()].map((u) => u.dispatcher.close().catch(() => undefined)));
+      // the grace is over: what is still connecting upstream is dropped, not waited for
+      await Promise.all([...runtime.upstreams.values()].map((u) => u.dispatcher.destroy().catch(() => undefined)));
     },
   };
 
@@ -171,7 +178,10 @@ function pathOf(url: string): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
-/** How often node checks request_timeout_ms (its default, 30 s, made short limits fire up to 30 s late). */
+/**
+ * How often node checks request_timeout_ms (its default, 30 s, made short limits fire up to 30 s
+ * late). Fixed when the server is created, so at most 1 s: a reload to a shorter limit stays exact.
+ */
 function checkingInterval(requestTimeoutMs: number): number {
-  return requestTimeoutMs > 0 ? Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))) : 30_000;
+  return requestTimeoutMs > 0 ? Math.min(1_000, Math.max(50, Math.floor(requestTimeoutMs / 4))) : 1_000;
 }

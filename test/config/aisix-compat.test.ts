@@ -26,15 +26,9 @@ describe('an AISIX production file', () => {
     expect(issueLines(result)).toEqual([
       '8:5 warning provider_keys[0] ("openai-prod"): field `telemetry_tags` is ignored by the local proxy (AISIX tags its metrics with it)',
       '10:7 warning provider_keys[0] ("openai-prod"): field `request.param_renames` is ignored by the local proxy (AISIX renames request body fields with it)',
-      '21:5 warning models[0] ("gpt-4o"): field `retries` is ignored by the local proxy (the local proxy never retries; SDKs already do)',
-      '22:5 warning models[0] ("gpt-4o"): field `rate_limit` is ignored by the local proxy (AISIX rate-limits with it); also on 1 more model',
-      '23:5 warning models[0] ("gpt-4o"): field `cooldown` is ignored by the local proxy (AISIX uses it for routing groups)',
-      '30:5 warning models[2] ("smart"): field `routing` makes this a routing model, which the local proxy does not route yet (requests for it answer 400)',
-      '39:5 warning api_keys[0] ("backend"): field `rate_limit` is ignored by the local proxy (AISIX rate-limits with it)',
       '40:5 warning api_keys[0] ("backend"): field `team_id` is ignored by the local proxy (AISIX scopes policies with it)',
       '43:11 warning guardrails[0] ("injection"): guardrail kind `lakera` is not supported by the local proxy: this guardrail is loaded but not applied (AISIX applies it)',
       '50:1 warning (file): collection `mcp_servers` (1 entry) is ignored: the local proxy does not support MCP servers',
-      '53:1 warning (file): collection `observability_exporters` (1 entry) is ignored: the local proxy does not support telemetry exporters',
       '55:1 warning (file): collection `rate_limit_policies` (1 entry) is ignored: the local proxy does not support rate-limit policies',
       '57:1 warning (file): collection `passthrough_routes` (1 entry) is ignored: the local proxy does not support passthrough routes',
       '59:1 warning (file): collection `mcp_auth_settings` (1 entry) is ignored: the local proxy does not support MCP authentication',
@@ -55,8 +49,8 @@ describe('the example file', () => {
   it('loads with zero errors, and zero warnings when its variables are set', () => {
     const result = load(EXAMPLE, ENV);
     expect(issueLines(result)).toEqual([]);
-    expect(result.counts).toEqual({ providerKeys: 1, models: 2, apiKeys: 2, guardrails: 2 });
-    expect(loaded(load(EXAMPLE, {}, { missingEnv: 'warning' })).models).toHaveLength(2);
+    expect(result.counts).toEqual({ providerKeys: 1, models: 4, apiKeys: 2, guardrails: 2 });
+    expect(loaded(load(EXAMPLE, {}, { missingEnv: 'warning' })).models).toHaveLength(4);
   });
 });
 

@@ -88,6 +88,7 @@ describe('a valid full file', () => {
       requestTimeoutMs: 1000,
       upstreamTimeoutMs: 2000,
       streamIdleTimeoutMs: 3000,
+      upstreamRetries: 2,
       guardrailBufferBytes: 4096,
       logFile: 'logs/requests.jsonl',
       logBodies: true,
@@ -99,8 +100,8 @@ describe('a valid full file', () => {
       { name: 'compat', provider: '', apiKey: 'plain-secret', apiBase: 'http://localhost:8080/v1', adapter: 'openai', forwardClientHeaders: [] },
     ]);
     expect(config.models).toEqual([
-      { name: 'fast', kind: 'direct', provider: 'openai', modelName: 'gpt-4o-mini', providerKey: 'up', wildcard: false, timeoutMs: 0, streamTimeoutMs: 5000, cost: { inputPer1k: 0.00015, outputPer1k: 0.0006 } },
-      { name: 'openai/*', kind: 'direct', provider: 'openai', modelName: '*', providerKey: 'compat', wildcard: true, timeoutMs: null, streamTimeoutMs: null, cost: null },
+      { name: 'fast', kind: 'direct', provider: 'openai', modelName: 'gpt-4o-mini', providerKey: 'up', wildcard: false, timeoutMs: 0, streamTimeoutMs: 5000, cost: { inputPer1k: 0.00015, outputPer1k: 0.0006 }, retries: null, cooldown: null, routing: null, rateLimit: null },
+      { name: 'openai/*', kind: 'direct', provider: 'openai', modelName: '*', providerKey: 'compat', wildcard: true, timeoutMs: null, streamTimeoutMs: null, cost: null, retries: null, cooldown: null, routing: null, rateLimit: null },
     ]);
   });
 
@@ -108,8 +109,8 @@ describe('a valid full file', () => {
     const config = loaded(load(FULL, ENV));
     const sha = createHash('sha256').update('caller-plaintext').digest('hex');
     expect(config.apiKeys).toEqual([
-      { name: 'dev', keyHash: sha, keyEnv: 'CALLER_KEY', allowedModels: ['*'], expiresAt: null, disabled: false },
-      { name: 'ci', keyHash: 'a'.repeat(64), keyEnv: null, allowedModels: ['fast', 'openai/gpt-*'], expiresAt: Date.UTC(2099, 0, 2, 1, 4, 5), disabled: true },
+      { name: 'dev', keyHash: sha, keyEnv: 'CALLER_KEY', allowedModels: ['*'], expiresAt: null, disabled: false, rateLimit: null },
+      { name: 'ci', keyHash: 'a'.repeat(64), keyEnv: null, allowedModels: ['fast', 'openai/gpt-*'], expiresAt: Date.UTC(2099, 0, 2, 1, 4, 5), disabled: true, rateLimit: null },
     ]);
   });
 
@@ -165,6 +166,7 @@ describe('a valid full file', () => {
       requestTimeoutMs: 30000,
       upstreamTimeoutMs: 600000,
       streamIdleTimeoutMs: 120000,
+      upstreamRetries: 2,
       guardrailBufferBytes: 262144,
       logFile: null,
       logBodies: false,

@@ -152,7 +152,7 @@ describe('models', () => {
     ]);
   });
 
-  it('a routing model loads with a warning; its targets must exist; shape rules apply', () => {
+  it('a routing model loads; its targets must exist; shape rules apply', () => {
     const result = load(BASE + yaml`
       - display_name: group
         routing:
@@ -167,7 +167,6 @@ describe('models', () => {
         ensemble: {}
     `.replace(/^/gm, '  ').replace(/^ {2}$/gm, ''));
     expect(issueLines(result)).toEqual([
-      '12:5 warning models[1] ("group"): field `routing` makes this a routing model, which the local proxy does not route yet (requests for it answer 400); also on 1 more model',
       '17:18 error models[1] ("group"): routing target references unknown model "ghost" (defined: a, group, bad-group)',
       '19:5 error models[2] ("bad-group"): `provider` is not accepted on a routing model',
       '20:25 error models[2] ("bad-group"): field `routing.targets` must have at least 1 entry',
@@ -175,7 +174,8 @@ describe('models', () => {
       '21:5 warning models[2] ("bad-group"): field `ensemble` is ignored by the local proxy (it makes an ensemble model, which the local proxy does not serve; requests for it answer 400)',
     ]);
     const routing = loaded(load(BASE + '  - { display_name: g, routing: { targets: [{ model: a }] } }\n')).models[1];
-    expect(routing).toEqual({ name: 'g', kind: 'routing', provider: null, modelName: null, providerKey: null, wildcard: false, timeoutMs: null, streamTimeoutMs: null, cost: null });
+    expect(routing).toMatchObject({ name: 'g', kind: 'routing', provider: null, modelName: null, providerKey: null, wildcard: false, timeoutMs: null, streamTimeoutMs: null, cost: null, retries: null, cooldown: null });
+    expect(routing?.routing).toEqual({ targets: [{ model: 'a', weight: 1, priority: 0 }], strategy: 'failover', retries: null, retryOn429: false, fallbackOnStatuses: [], maxFallbacks: null, whenAllUnavailable: 'fail' });
   });
 
   it('an ensemble model refuses direct-model fields; keys inside an entry must be plain strings', () => {
@@ -199,8 +199,6 @@ describe('models', () => {
         allowed_cidrs: ["10.0.0.0/8"]
     `.replace(/^/gm, '    ').replace(/^ {4}$/gm, ''));
     expect(issueLines(result)).toEqual([
-      '11:5 warning models[0] ("a"): field `retries` is ignored by the local proxy (the local proxy never retries; SDKs already do)',
-      '12:5 warning models[0] ("a"): field `rate_limit` is ignored by the local proxy (AISIX rate-limits with it)',
       '13:5 warning models[0] ("a"): field `allowed_cidrs` is ignored by the local proxy (AISIX restricts client addresses with it)',
     ]);
     expect(result.ok).toBe(true);

@@ -41,7 +41,7 @@ function sharedOptions(): StackOptions {
         model('fwd', 'mock-echo', { provider_key: 'fwd' }),
         model('fwd-all', 'mock-echo', { provider_key: 'fwd-all' }),
         model('claude', 'claude-sonnet', { provider: 'anthropic', provider_key: 'anthropic' }),
-        { display_name: 'router', routing: { targets: [{ model: 'gpt' }] } },
+        { display_name: 'panel', ensemble: { panel: [{ model: 'gpt' }] } },
         model('dead', 'mock-echo', { provider_key: 'dead' }),
         model('text-400', 'anything', { provider_key: 'text' }),
         model('detail-404', 'anything', { provider_key: 'detail' }),
@@ -191,7 +191,7 @@ describe('model resolution and permissions', () => {
   });
 
   it('checks allowed_models before the provider rule and the routing rule', async () => {
-    for (const alias of ['claude', 'router']) {
+    for (const alias of ['claude', 'panel']) {
       const res = await postResponses(stack.url, { model: alias, input: 'x' }, bearer('sk-limited'));
       await expectErrorResponse(stack, res, 403, { message: `API key is not allowed to use model "${alias}"`, type: 'permission_denied' }, 'forbidden');
     }
@@ -209,11 +209,11 @@ describe('model resolution and permissions', () => {
     expect(stack.mock.connectionsSeen()).toBe(seen);
   });
 
-  it('refuses a routing model with 400 saying the local proxy does not route such models', async () => {
-    const res = await withoutUpstream(() => postResponses(stack.url, { model: 'router', input: 'x' }));
+  it('refuses an ensemble model with 400 saying the local proxy does not serve such models', async () => {
+    const res = await withoutUpstream(() => postResponses(stack.url, { model: 'panel', input: 'x' }));
     await expectErrorResponse(
       stack, res, 400,
-      { message: expect.stringMatching(/"router"[\s\S]*does not route such models yet/), type: 'invalid_request_error' },
+      { message: expect.stringMatching(/"panel" is an ensemble model[\s\S]*does not serve such models/), type: 'invalid_request_error' },
       'provider_rejected',
     );
   });

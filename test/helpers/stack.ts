@@ -38,13 +38,14 @@ export interface ConfigParts {
   guardrails?: Entry[];
 }
 
-/** Port 0, a 1 MB body limit and 10 s upstream deadlines, so a broken test fails fast. */
+/** Port 0, a 1 MB body limit, 10 s upstream deadlines and no retries, so a broken test fails fast. */
 export const DEFAULT_PROXY: Entry = Object.freeze({
   addr: '127.0.0.1:0',
   request_body_limit_bytes: 1_048_576,
   upstream_timeout_ms: 10_000,
   stream_idle_timeout_ms: 10_000,
   shutdown_grace_ms: 1_000,
+  upstream_retries: 0, // retries are tested on their own (routing.test.ts); elsewhere one attempt each
 });
 
 /** An OpenAI provider key; by default the mock (`${MOCK_URL}/v1`) with `${UPSTREAM_KEY}`. */

@@ -41,7 +41,8 @@ export interface ConfigSpec {
 export function configYaml(spec: ConfigSpec): string {
   const doc = {
     _format_version: '1',
-    proxy: { addr: '127.0.0.1:0', ...spec.proxy },
+    // one attempt per request: these suites count what reaches the mock (retries: test/gateway/routing.test.ts)
+    proxy: { addr: '127.0.0.1:0', upstream_retries: 0, ...spec.proxy },
     provider_keys: Object.entries(spec.providers).map(([name, apiBase]) => ({
       display_name: name, provider: 'openai', api_key: '${REL_PROVIDER_KEY}', api_base: apiBase,
     })),

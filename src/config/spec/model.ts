@@ -1,6 +1,8 @@
-// `models` entries (aisix-behavior.md §1.5): direct models are served; routing, ensemble and
-// semantic models load (with a warning) so a production AISIX file runs, but are not routed.
+// `models` entries (aisix-behavior.md §1.5): direct and routing models are served (retries,
+// failover, cooldown as AISIX does); ensemble and semantic models load (with a warning) so a
+// production AISIX file runs, but answer 400.
 import type { FieldTable } from '../field-spec.js';
+import { rateLimitSpec } from './rate-limit.js';
 
 export const ROUTING_STRATEGIES = ['failover', 'round_robin', 'consistent_hash', 'least_cost', 'least_latency', 'least_busy'] as const;
 
@@ -30,6 +32,30 @@ const ROUTING_FIELDS = {
   max_fallbacks: { type: 'integer', minimum: 0, description: 'Most targets tried after the first.' },
   hash_on: { type: 'ignored', shape: 'array', effect: 'AISIX hashes requests to targets with it', description: 'Hash sources for `consistent_hash`.' },
   when_all_unavailable: { type: 'enum', values: ['fail', 'try_anyway'], description: 'What to do when every target is cooling down.' },
+} as const satisfies FieldTable;
+
+export const COOLDOWN_DEFAULTS = {
+  enabled: true,
+  default_seconds: 30,
+  max_seconds: 600,
+  honor_retry_after: true,
+  trigger_statuses: [401, 408, 429, 500, 502, 503, 504],
+  trigger_on_timeout: true,
+  trigger_on_transport: true,
+} as const;
+
+const COOLDOWN_FIELDS = {
+  enabled: { type: 'boolean', description: 'Whether cooldown is active (default true once the block is written).' },
+  default_seconds: { type: 'integer', minimum: 0, description: 'Cooldown without a usable Retry-After (default 30).' },
+  max_seconds: { type: 'integer', minimum: 1, description: 'Upper bound when Retry-After is used (default 600).' },
+  honor_retry_after: { type: 'boolean', description: "Use the upstream's Retry-After seconds (default true)." },
+  trigger_statuses: {
+    type: 'list',
+    items: { type: 'integer', minimum: 100, maximum: 599, description: 'An HTTP status.' },
+    description: 'Upstream statuses that start a cooldown (default 401, 408, 429, 500, 502, 503, 504).',
+  },
+  trigger_on_timeout: { type: 'boolean', description: 'Timeouts start a cooldown (default true).' },
+  trigger_on_transport: { type: 'boolean', description: 'Transport errors start a cooldown (default true).' },
 } as const satisfies FieldTable;
 
 export const MODEL_FIELDS = {
@@ -82,13 +108,13 @@ export const MODEL_FIELDS = {
     },
     description: 'Prices used for the cost column and `cost_usd`.',
   },
-  routing: { type: 'object', fields: ROUTING_FIELDS, description: 'Makes this a routing model (AISIX routes it; the local proxy answers 400).' },
+  routing: { type: 'object', fields: ROUTING_FIELDS, description: 'Makes this a routing model: requests go to its targets (failover or weighted round robin).' },
   ensemble: { type: 'ignored', shape: 'object', effect: 'it makes an ensemble model, which the local proxy does not serve; requests for it answer 400', description: 'Makes this an ensemble model (AISIX only).' },
   semantic: { type: 'ignored', shape: 'object', effect: 'it makes a semantic router, which the local proxy does not serve; requests for it answer 400', description: 'Makes this a semantic router (AISIX only).' },
-  retries: { type: 'ignored', shape: 'integer', effect: 'the local proxy never retries; SDKs already do', description: 'Upstream retries (AISIX only).' },
-  rate_limit: { type: 'ignored', shape: 'object', effect: 'AISIX rate-limits with it', description: 'Per-model rate limits (AISIX only).' },
+  retries: { type: 'integer', minimum: 0, description: 'Upstream retries on 5xx and transport errors (default proxy.upstream_retries; an explicit budget also retries timeouts).' },
+  rate_limit: rateLimitSpec('this model (one bucket per display_name: a wildcard model shares one)'),
   allowed_cidrs: { type: 'ignored', shape: 'array', effect: 'AISIX restricts client addresses with it', description: 'Client CIDR allowlist (AISIX only).' },
-  cooldown: { type: 'ignored', shape: 'object', effect: 'AISIX uses it for routing groups', description: 'Failure cooldown (AISIX only).' },
+  cooldown: { type: 'object', fields: COOLDOWN_FIELDS, description: 'Takes this model out of routing rotation for a while after a failure (opt-in: no block, no cooldown).' },
   background_model_check: { type: 'ignored', shape: 'object', effect: 'AISIX probes models in the background with it', description: 'Background health probe (AISIX only).' },
   auto_prompt_caching: { type: 'ignored', shape: 'object', effect: 'AISIX adds prompt-cache hints with it', description: 'Automatic prompt caching (AISIX only).' },
   embedding: { type: 'ignored', shape: 'object', effect: 'AISIX serves embeddings with it', description: 'Embedding settings (AISIX only).' },

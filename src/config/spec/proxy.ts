@@ -62,6 +62,12 @@ export const PROXY_FIELDS = {
     default: 10000,
     description: 'How long SIGINT/SIGTERM/`q` waits for in-flight requests.',
   },
+  upstream_retries: {
+    type: 'integer',
+    minimum: 0,
+    default: 2,
+    description: "Retry budget of a direct model without `retries` (AISIX's deployment default): upstream 5xx and transport errors, never timeouts.",
+  },
   allowed_origins: {
     type: 'list',
     items: {

@@ -2,7 +2,7 @@
 // facts; `finish()` turns them into the single `request.finished` event, bound to the response's
 // 'close' so that every path — success, each error, client abort mid-stream — emits exactly once.
 import type { EventBus } from '../../events/bus.js';
-import type { GuardrailHit, Outcome, RequestFinished, Usage } from '../../events/types.js';
+import type { Attempt, GuardrailHit, Outcome, RequestFinished, Usage } from '../../events/types.js';
 import type { ModelCost } from '../../config/types.js';
 
 export class RequestRecord {
@@ -25,6 +25,8 @@ export class RequestRecord {
   ttftMs: number | null = null;
   upstreamRequestId: string | null = null;
   responseId: string | null = null;
+  attempts: Attempt[] = [];
+  servedBy: string | null = null;
   inputPreview: string | undefined;
   outputPreview: string | undefined;
   private finished = false;
@@ -92,6 +94,13 @@ export class RequestRecord {
       ttft_ms: this.ttftMs,
       upstream_request_id: this.upstreamRequestId,
       response_id: this.responseId,
+      transport: 'http',
+      attempts: this.attempts,
+      served_by: this.servedBy,
+      cache: null,
+      tape: null,
+      fault: null,
+      cost_source: this.cost !== null && this.usage !== null ? 'config' : null,
     };
     if (this.inputPreview !== undefined) event.input_preview = this.inputPreview;
     if (this.outputPreview !== undefined) event.output_preview = this.outputPreview;

@@ -21,6 +21,8 @@ export interface RelayContext {
   countsUsage: boolean;
   /** longest silence between upstream stream chunks, for the interrupted-stream message */
   idleTimeoutMs: number;
+  /** called once with the response id as soon as the relay reads it (so it can be retrieved or cancelled mid-stream) */
+  noteResponseId: (id: string) => void;
   /** aborts the upstream request (client gone, cap exceeded) */
   abortUpstream: () => void;
 }

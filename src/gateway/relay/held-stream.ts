@@ -39,6 +39,7 @@ export async function relayHeldStream(ctx: RelayContext): Promise<void> {
   if (verdict.blocked !== null) {
     throw new GatewayError('blocked_output', `response blocked by content policy (guardrail '${verdict.blocked.guardrail}')`);
   }
+  if (tap.responseId !== null) ctx.noteResponseId(tap.responseId);
   const body = ctx.injectedUsage ? dropUsageChunks(verdict.body, tap) : verdict.body;
   if (tap.inBandError !== null) record.fail('upstream_error', ctx.up.statusCode, tap.inBandError);
   record.status = ctx.up.statusCode;

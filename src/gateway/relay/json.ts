@@ -25,7 +25,10 @@ export async function relayJson(ctx: RelayContext): Promise<void> {
   const policy = guardrails.outputPolicy;
   const { json, id, usage } = read(body.toString('utf8'), policy !== 'none' || ctx.previews);
   if (ctx.countsUsage) record.usage = protocol.readUsage(usage);
-  if (typeof id === 'string') record.responseId = id;
+  if (typeof id === 'string') {
+    record.responseId = id;
+    ctx.noteResponseId(id);
+  }
   if (policy === 'hold' && json === undefined) {
     throw new GatewayError('invalid_upstream_body', 'the upstream answer is not JSON, so the output guardrails cannot check it');
   }

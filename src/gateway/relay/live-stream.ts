@@ -58,11 +58,16 @@ export function relayLiveStream(ctx: RelayContext, held: readonly Buffer[] = [])
       res.end();
       resolve();
     };
+    let noted = false;
     const onData = (chunk: Buffer): void => {
       previous = last;
       last = chunk;
       if (!reframe && !res.write(chunk)) body.pause();
       parser.push(chunk);
+      if (!noted && tap.responseId !== null) {
+        noted = true;
+        ctx.noteResponseId(tap.responseId);
+      }
       if (reframe && pending !== '') {
         if (!res.write(pending)) body.pause();
         pending = '';

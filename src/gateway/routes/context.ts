@@ -2,11 +2,13 @@
 // took on arrival, the matched row, and the facts each stage adds (caller, body, plan, outgoing
 // bytes). Stages read what earlier stages wrote; nothing else is shared between them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiKey } from '../../config/types.js';
+import type { ApiKey, Cooldown, Routing } from '../../config/types.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Protocol } from '../../protocols/index.js';
 import type { RequestRecord } from '../record/request-record.js';
 import type { ResponseIds } from '../runtime/response-ids.js';
+import type { RateLimits } from '../runtime/rate-limits.js';
+import type { RoutingState } from '../runtime/routing-state.js';
 import type { ResolvedModel } from '../runtime/model-index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Upstream } from '../runtime/upstream.js';
@@ -36,8 +38,10 @@ export interface RouteRow {
   readonly stages: readonly Stage[];
 }
 
-/** Everything a route's stages act on and record while a request is under way. */
-export interface Plan {
+/** One upstream a request may be sent to: a direct model (or a stored response's provider key). */
+export interface Candidate {
+  /** the direct model's display_name (the routing target), or the stored response's alias */
+  readonly target: string;
   /** null for calls keyed by a stored response's id */
   readonly resolved: ResolvedModel | null;
   readonly upstream: Upstream;
@@ -45,11 +49,30 @@ export interface Plan {
   readonly path: string;
   readonly timeoutMs: number;
   readonly idleTimeoutMs: number;
+  /** same-target retries (DESIGN.md §10) */
+  readonly retries: number;
+  /** an explicit budget (`retries` written) also retries timeouts; the default one never does */
+  readonly retryTimeouts: boolean;
+  readonly cooldown: Cooldown | null;
+}
+
+/** What the resolve stage decided: the requested model and the upstreams to try, in order. */
+export interface Plan {
+  /** the requested model (a routing model for routed requests); null for stored-response calls */
+  readonly resolved: ResolvedModel | null;
+  /** at least one; the first is tried first */
+  readonly candidates: readonly Candidate[];
+  /** the routing policy when the requested model is a routing model */
+  readonly routing: Routing | null;
 }
 
 export interface GatewayServices {
   readonly bus: EventBus;
   readonly responseIds: ResponseIds;
+  /** cooldowns and round-robin turns, across reloads */
+  readonly routing: RoutingState;
+  /** rate-limit counters and concurrency holds, across reloads */
+  readonly rateLimits: RateLimits;
   /** keep 2 KB input/output previews (TUI, log_bodies) */
   previews(runtime: Runtime): boolean;
 }

@@ -9,10 +9,11 @@ import { readModelBody } from '../stages/body.js';
 import { dispatch } from '../stages/dispatch.js';
 import { guard } from '../stages/guard.js';
 import { health, listModels } from '../stages/list-models.js';
+import { rateLimit } from '../stages/rate-limit.js';
 import { resolve } from '../stages/resolve.js';
 import type { RouteRow } from './context.js';
 
-const MODEL_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, dispatch] as const;
+const MODEL_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, rateLimit, dispatch] as const;
 const STORED_STAGES = [admit, resolveStored, dispatch] as const;
 
 type Defaults = Omit<RouteRow, 'method' | 'path' | 'name' | 'upstream'>;

@@ -64,11 +64,16 @@ export function resolveStored(ctx: RequestContext): void {
   const { proxy } = runtime.config;
   const endpoint = (ctx.row.upstream ?? '').replace('{id}', id);
   record.stream = ctx.req.method === 'GET' && ctx.row.streams && STREAM_QUERY.test(ctx.query);
-  ctx.plan = {
+  const candidate = {
+    target: owner?.alias ?? upstream.key.name,
     resolved: null,
     upstream,
     path: upstreamPath(upstream, endpoint, { addV1ToBareHost: true }) + ctx.query,
     timeoutMs: proxy.upstreamTimeoutMs,
     idleTimeoutMs: proxy.streamIdleTimeoutMs,
+    retries: 0, // calls on a stored response (delete, cancel) are not repeated behind the caller's back
+    retryTimeouts: false,
+    cooldown: null,
   };
+  ctx.plan = { resolved: null, candidates: [candidate], routing: null };
 }

@@ -1,7 +1,8 @@
 // The guard stage: input guardrails over every text the route's protocol defines (block → 422,
 // the upstream never contacted; a PII mask rewrites only the masked spans), then the outgoing body
 // — the model rewritten to the upstream id, stream usage asked for where the protocol wants it —
-// serialised once. The output policy for the relay is the runtime's guardrail chain's.
+// serialised once (a failover to a target with another upstream model re-serialises it). The output
+// policy for the relay is the runtime's guardrail chain's.
 import { requestText } from '../../protocols/index.js';
 import { GatewayError } from '../errors.js';
 import { PREVIEW_BYTES } from '../relay/context.js';
@@ -12,7 +13,8 @@ export function guard(ctx: RequestContext): void {
   const protocol = row.protocol;
   const plan = ctx.plan;
   let body = ctx.body;
-  if (protocol === null || body === null || plan === null || plan.resolved === null) throw new GatewayError('internal', `route ${row.name} guarded without a body`);
+  const first = plan?.candidates[0]?.resolved;
+  if (protocol === null || body === null || first === undefined || first === null) throw new GatewayError('internal', `route ${row.name} guarded without a body`);
   if (ctx.services.previews(runtime)) record.inputPreview = requestText(protocol, body).slice(0, PREVIEW_BYTES);
   const chain = runtime.guardrails;
   if (chain.inputActive) {
@@ -23,7 +25,8 @@ export function guard(ctx: RequestContext): void {
     }
     body = verdict.body ?? body;
   }
-  protocol.setModel(body, plan.resolved.upstreamModel);
+  protocol.setModel(body, first.upstreamModel);
   ctx.injectedUsage = record.stream && protocol.requestStreamUsage(body);
+  ctx.body = body; // the guarded body: a routed request re-sends it with each target's model
   ctx.outgoing = JSON.stringify(body);
 }

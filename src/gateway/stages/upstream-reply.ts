@@ -120,7 +120,15 @@ export function replyHandler(
   let started = false;
   let controller: Dispatcher.DispatchController | null = null;
   let idle: NodeJS.Timeout | null = null;
-  const onAbort = (): void => controller?.abort(abortReason(signal.reason));
+  let settled = false;
+  const onAbort = (): void => {
+    if (controller !== null) return controller.abort(abortReason(signal.reason));
+    // still connecting: undici has no controller to abort yet, so answer now (a deadline or a
+    // client that left must not wait for the connect timeout); onRequestStart aborts it later
+    settled = true;
+    settle();
+    reject(abortReason(signal.reason));
+  };
   signal.once('abort', onAbort);
   const settle = (): void => {
     signal.off('abort', onAbort);
@@ -133,7 +141,7 @@ export function replyHandler(
       if (signal.aborted) c.abort(abortReason(signal.reason));
     },
     onResponseStart(_c, statusCode, headers) {
-      if (statusCode < 200) return; // 1xx informational: the real answer follows
+      if (settled || statusCode < 200) return; // 1xx informational: the real answer follows
       started = true;
       if (idleTimeoutMs > 0) {
         idle = setTimeout(function onIdle() {
@@ -154,7 +162,7 @@ export function replyHandler(
     onResponseError(_c, err) {
       settle();
       if (started) body.push({ kind: 'error', err });
-      else reject(err);
+      else if (!settled) reject(err);
     },
   };
 }

@@ -32,8 +32,8 @@ export function createChatTap(onFirstDelta: () => void): StreamTap {
       tap.responseId ??= str(field(json, 'id'));
       const usage = chatUsage(field(json, 'usage'));
       if (usage !== null) tap.usage = usage;
-      if (frame.event === 'error' || field(json, 'error') !== undefined) {
-        const error = field(json, 'error');
+      const error = field(json, 'error');
+      if (frame.event === 'error' || (typeof error === 'object' && error !== null)) {
         tap.terminal = true;
         tap.inBandError = { type: str(field(error, 'type')) ?? 'upstream_error', code: str(field(error, 'code')), message: str(field(error, 'message')) ?? 'upstream error' };
       }

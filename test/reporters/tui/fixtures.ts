@@ -36,6 +36,13 @@ export function finishedEvent(id: string, overrides: Partial<RequestFinished> = 
     ttft_ms: null,
     upstream_request_id: `up_${id}`,
     response_id: `resp_${id}`,
+    transport: 'http',
+    attempts: [{ target: 'demo', status: 200, error_code: null, ms: 300 }],
+    served_by: null,
+    cache: null,
+    tape: null,
+    fault: null,
+    cost_source: 'config',
     ...overrides,
   };
 }
