@@ -20,6 +20,7 @@ export const NOUNS: Readonly<Record<SupportedCollection, string>> = {
   models: 'model',
   api_keys: 'api key',
   guardrails: 'guardrail',
+  observability_exporters: 'observability exporter',
 };
 
 export function visitCollection(node: unknown, collection: SupportedCollection, base: LoadContext, visit: (entry: EntryVisit) => void): void {

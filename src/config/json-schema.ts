@@ -5,6 +5,7 @@ import type { FieldSpec, FieldTable } from './field-spec.js';
 import { API_KEY_FIELDS } from './spec/api-key.js';
 import { GUARDRAIL_COMMON_FIELDS, KEYWORD_FIELDS, LOCAL_GUARDRAIL_KINDS, PII_FIELDS, REMOTE_GUARDRAIL_KINDS } from './spec/guardrail.js';
 import { MODEL_FIELDS } from './spec/model.js';
+import { EXPORTER_COMMON_FIELDS, HEADERS_DESCRIPTION, LOCAL_EXPORTER_KINDS, OTLP_HTTP_FIELDS, REMOTE_EXPORTER_KINDS } from './spec/observability-exporter.js';
 import { PROVIDER_KEY_FIELDS } from './spec/provider-key.js';
 import { PROXY_FIELDS } from './spec/proxy.js';
 import { IGNORED_COLLECTIONS } from './spec/top-level.js';
@@ -19,6 +20,7 @@ export function buildJsonSchema(): Schema {
     models: collection(objectSchema(MODEL_FIELDS, 'A model alias.'), 'The aliases callers send as `model`.'),
     api_keys: collection(objectSchema(API_KEY_FIELDS, 'A caller key.'), 'Caller keys; without any, the proxy needs no key (loopback only).'),
     guardrails: collection(guardrailSchema(), 'Guardrails, applied to every request in file order.'),
+    observability_exporters: collection(exporterSchema(), 'Telemetry exporters: `otlp_http` sends one OTLP span per request.'),
   };
   for (const [name, what] of Object.entries(IGNORED_COLLECTIONS)) {
     properties[name] = { type: ['array', 'object', 'null'], description: `AISIX ${what}; loaded with a warning and ignored by the local proxy.` };
@@ -90,6 +92,20 @@ function guardrailSchema(): Schema {
     required: ['name', 'kind'],
     properties: { ...propertiesOf(GUARDRAIL_COMMON_FIELDS), kind },
     allOf: [branch('keyword', KEYWORD_FIELDS, ['patterns']), branch('pii', PII_FIELDS, [])],
+  };
+}
+
+/** Like guardrails: one `kind` enum over AISIX's kinds; `otlp_http` entries are closed over their fields plus `headers`. */
+function exporterSchema(): Schema {
+  const otlp = objectSchema({ ...EXPORTER_COMMON_FIELDS, ...OTLP_HTTP_FIELDS }, 'An OTLP/HTTP trace exporter.');
+  const headers = { type: 'object', description: HEADERS_DESCRIPTION, additionalProperties: { type: 'string' } };
+  const kind = { ...fieldSchema(EXPORTER_COMMON_FIELDS.kind), enum: [...LOCAL_EXPORTER_KINDS, ...REMOTE_EXPORTER_KINDS] };
+  return {
+    type: 'object',
+    description: 'An observability exporter. The local proxy runs `otlp_http`; other AISIX kinds load with a warning.',
+    required: ['name', 'kind'],
+    properties: { ...propertiesOf(EXPORTER_COMMON_FIELDS), kind },
+    allOf: [{ if: { properties: { kind: { const: 'otlp_http' } }, required: ['kind'] }, then: { ...otlp, properties: { ...(otlp['properties'] as Schema), headers } } }],
   };
 }
 

@@ -1,5 +1,5 @@
 // THE config loader, shared by serve, validate, test-request and live reload: text → YAML
-// document → top level → proxy and the four collections → cross references (provider_key_id
+// document → top level → proxy and the collections → cross references (provider_key_id
 // resolved to names) and the rules that need auth (non-loopback addr, `allowed_origins: "*"`)
 // → a deeply frozen Config, or the list of every problem found. Pure apart from loadConfigFile's one read.
 import { readFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import type { LoadContext } from './read-fields.js';
 import { readApiKeys } from './section-api-keys.js';
 import { readGuardrails } from './section-guardrails.js';
 import { readModels } from './section-models.js';
+import { readObservabilityExporters } from './section-observability-exporters.js';
 import { readProviderKeys } from './section-provider-keys.js';
 import { readProxy } from './section-proxy.js';
 import { readTopLevel } from './top-level.js';
@@ -41,6 +42,7 @@ export function loadConfigText(text: string, path: string, options: LoadOptions)
   const models = readModels(section('models'), ctx);
   const apiKeys = readApiKeys(section('api_keys'), ctx);
   const guardrails = readGuardrails(section('guardrails'), ctx);
+  const observabilityExporters = readObservabilityExporters(section('observability_exporters'), ctx);
   const resolvedModels = checkReferences({ providerKeys, ...models, ...apiKeys }, sink);
   if (!isLoopbackHost(proxy.host) && apiKeys.keys.length === 0) {
     sink.error(addrPos, 'proxy', `addr ${proxy.addr} accepts connections from other machines, but no api_keys are defined — add an api key, or listen on 127.0.0.1`);
@@ -54,7 +56,7 @@ export function loadConfigText(text: string, path: string, options: LoadOptions)
   }
   const issues = sink.finish();
   if (sink.hasErrors) return { ok: false, issues, counts: top.counts };
-  const config: Config = { path, proxy, providerKeys, models: resolvedModels, apiKeys: apiKeys.keys, guardrails };
+  const config: Config = { path, proxy, providerKeys, models: resolvedModels, apiKeys: apiKeys.keys, guardrails, observabilityExporters };
   return { ok: true, config: deepFreeze(config), issues, counts: top.counts };
 }
 

@@ -1,11 +1,12 @@
 // `api_keys`: the callers. `key_env` (plaintext from the environment, SHA-256 hashed here and
-// never printed) or `key_hash`; `allowed_models` globs; `expires_at`; `disabled`. Collects the
+// never printed) or `key_hash`; `allowed_models` globs; `expires_at`; `disabled`; `rate_limit`. Collects the
 // model names and hashes check-refs.ts compares across entries.
 import { createHash } from 'node:crypto';
 import { visitCollection, type EntryVisit } from './collections.js';
 import type { Entry } from './field-spec.js';
 import type { LoadContext } from './read-fields.js';
 import { readEntry } from './read-fields.js';
+import { rateLimitOf } from './read-rate-limit.js';
 import { parseRfc3339 } from './rfc3339.js';
 import type { Reference } from './section-models.js';
 import { countStars } from './section-provider-keys.js';
@@ -57,6 +58,7 @@ function readApiKey(visit: EntryVisit, out: ApiKeysRead, now: number | undefined
     allowedModels: (v.allowed_models ?? []).map((m) => m.value),
     expiresAt,
     disabled: v.disabled ?? API_KEY_FIELDS.disabled.default,
+    rateLimit: rateLimitOf(v.rate_limit),
   };
 }
 

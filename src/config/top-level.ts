@@ -3,7 +3,7 @@
 // does not act on get one warning each. Returns the sections for the collection readers.
 import { FILE_SCOPE } from './issues.js';
 import type { LoadContext } from './read-fields.js';
-import { IGNORED_COLLECTIONS, SUPPORTED_COLLECTIONS, TOP_LEVEL_KEYS } from './spec/top-level.js';
+import { CORE_COLLECTIONS, IGNORED_COLLECTIONS, TOP_LEVEL_KEYS } from './spec/top-level.js';
 import { didYouMean } from './suggest.js';
 import type { EntryCounts } from './types.js';
 import { FILE_START, isMap, isScalar, isSeq, keyName, type Node, type Pair } from './yaml-source.js';
@@ -49,7 +49,7 @@ function checkFormatVersion(present: boolean, node: unknown, ctx: LoadContext): 
 }
 
 function unknownTopLevelKey(key: string, pair: Pair, ctx: LoadContext): void {
-  const hint = didYouMean(key, TOP_LEVEL_KEYS) || ` (expected _format_version, proxy and resource collections: ${SUPPORTED_COLLECTIONS.join(', ')}, …)`;
+  const hint = didYouMean(key, TOP_LEVEL_KEYS) || ` (expected _format_version, proxy and resource collections: ${CORE_COLLECTIONS.join(', ')}, …)`;
   ctx.sink.error(ctx.src.posOf(pair.key), FILE_SCOPE, `unknown top-level key \`${key}\`${hint}`);
 }
 

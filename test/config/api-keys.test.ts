@@ -116,7 +116,6 @@ describe('api_keys', () => {
         team_id: platform
     `));
     expect(issueLines(result)).toEqual([
-      '15:3 warning api_keys[0] ("a"): field `rate_limit` is ignored by the local proxy (AISIX rate-limits with it)',
       '16:3 warning api_keys[0] ("a"): field `team_id` is ignored by the local proxy (AISIX scopes policies with it)',
     ]);
   });

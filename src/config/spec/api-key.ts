@@ -1,5 +1,6 @@
 // `api_keys` entries: the callers of the proxy (aisix-behavior.md §1.6). AISIX field names.
 import type { FieldTable } from '../field-spec.js';
+import { rateLimitSpec } from './rate-limit.js';
 
 export const API_KEY_FIELDS = {
   display_name: {
@@ -33,7 +34,7 @@ export const API_KEY_FIELDS = {
     description: 'RFC 3339 time after which the key is rejected (401 api_key_expired).',
   },
   disabled: { type: 'boolean', default: false, description: 'true rejects the key (401 api_key_disabled).' },
-  rate_limit: { type: 'ignored', shape: 'object', effect: 'AISIX rate-limits with it', description: 'Per-key rate limits (AISIX only).' },
+  rate_limit: rateLimitSpec('this key'),
   allowed_routes: { type: 'ignored', shape: 'array', effect: 'AISIX uses it for passthrough routes', description: 'Passthrough routes this key may use (AISIX only).' },
   allowed_agents: { type: 'ignored', shape: 'array', effect: 'AISIX uses it for A2A agents', description: 'A2A agents this key may reach (AISIX only).' },
   mcp_access: { type: 'ignored', shape: 'object', effect: 'AISIX uses it for MCP tools', description: 'MCP tool ACL (AISIX only).' },

@@ -1,7 +1,9 @@
-// The top level of the file: `_format_version`, our `proxy:` section, the four collections the
+// The top level of the file: `_format_version`, our `proxy:` section, the collections the
 // local proxy acts on, and the AISIX collections it loads with a warning and ignores.
 
-export const SUPPORTED_COLLECTIONS = ['provider_keys', 'models', 'api_keys', 'guardrails'] as const;
+/** the collections an unknown top-level key's hint names (the others follow its `…`) */
+export const CORE_COLLECTIONS = ['provider_keys', 'models', 'api_keys', 'guardrails'] as const;
+export const SUPPORTED_COLLECTIONS = [...CORE_COLLECTIONS, 'observability_exporters'] as const;
 export type SupportedCollection = (typeof SUPPORTED_COLLECTIONS)[number];
 
 export const IDENTITY_FIELD: Readonly<Record<SupportedCollection, 'display_name' | 'name'>> = {
@@ -9,6 +11,7 @@ export const IDENTITY_FIELD: Readonly<Record<SupportedCollection, 'display_name'
   models: 'display_name',
   api_keys: 'display_name',
   guardrails: 'name',
+  observability_exporters: 'name',
 };
 
 /** AISIX collections the local proxy does not act on, with what AISIX does with them. */
@@ -16,7 +19,6 @@ export const IGNORED_COLLECTIONS: Readonly<Record<string, string>> = {
   mcp_servers: 'MCP servers',
   a2a_agents: 'A2A agents',
   cache_policies: 'response caching',
-  observability_exporters: 'telemetry exporters',
   rate_limit_policies: 'rate-limit policies',
   oidc_providers: 'JWT authentication',
   claim_mappings: 'JWT claim mappings',
