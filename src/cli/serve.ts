@@ -1,9 +1,11 @@
 // `aisix serve`: load the config (or the built-in demo with its own mock upstream), create the
-// event bus, attach the reporter (TUI, line or NDJSON) and the request log, start the gateway,
-// watch the config for live reload, and shut down gracefully on SIGINT/SIGTERM or `q`.
+// event bus, attach the reporter (TUI, line or NDJSON), the request log and the observability
+// exporters, start the gateway, watch the config for live reload, and shut down gracefully on
+// SIGINT/SIGTERM or `q`.
 // Stdout carries results only (the listening line, request lines or NDJSON); banners go to stderr.
 import type { Config } from '../config/types.js';
 import { createEventBus, type EventBus } from '../events/bus.js';
+import { attachExporters } from '../exporters/index.js';
 import { createGateway, ExposureError } from '../gateway/index.js';
 import { attachJsonReporter } from '../reporters/json.js';
 import { attachLineReporter } from '../reporters/line.js';
@@ -34,6 +36,7 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     await loaded.close();
     return ExitCode.failure;
   }
+  const exporters = attachExporters(bus, config);
   let gateway: ReturnType<typeof createGateway>;
   let url: string;
   try {
@@ -41,17 +44,17 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     url = await gateway.listen(host, port);
   } catch (err) {
     process.stderr.write(`aisix: ${listenFailure(err, host, port)}\n`);
-    await Promise.all([log.close(), loaded.close()]);
+    await Promise.all([log.close(), loaded.close(), exporters.close()]);
     return ExitCode.failure;
   }
   announce({ bus, config, url, loaded, opts, tui });
   const stopWatching = loaded.watchPath === null
     ? () => undefined
-    : watchConfig({ path: loaded.watchPath, gateway, bus, env: process.env, onApplied: (_previous, next) => log.reopen(next) });
+    : watchConfig({ path: loaded.watchPath, gateway, bus, env: process.env, onApplied: (_previous, next) => { log.reopen(next); exporters.reload(next); } });
   const shutdown = createShutdown(async () => {
     stopWatching();
     await gateway.close(gateway.current().config.proxy.shutdownGraceMs);
-    await Promise.all([log.close(), loaded.close()]);
+    await Promise.all([log.close(), loaded.close(), exporters.close()]);
     detachReporter();
   });
   const signalled = new Promise<void>((resolve) => {
