@@ -20,3 +20,13 @@ export function blockedLabel(event: Pick<RequestFinished, 'guardrails' | 'outcom
 export function softHits(event: Pick<RequestFinished, 'guardrails'>, action: 'monitor' | 'mask'): string[] {
   return [...new Set(event.guardrails.filter((h) => h.action === action).map((h) => h.name))];
 }
+
+/** `3 tries` when retries or failover made more than one upstream attempt, else null. */
+export function triesLabel(event: Pick<RequestFinished, 'attempts'>): string | null {
+  return event.attempts.length > 1 ? `${event.attempts.length} tries` : null;
+}
+
+/** `via <target>` when a routing model's target served the answer, else null. */
+export function servedByLabel(event: Pick<RequestFinished, 'served_by'>): string | null {
+  return event.served_by === null ? null : `via ${event.served_by}`;
+}

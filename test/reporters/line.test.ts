@@ -104,3 +104,13 @@ describe('line reporter: backpressure', () => {
     expect(lines[notice]).toBe(`aisix: warning: ${10 - kept.length} lines of output dropped (the output was not being read fast enough)`);
   });
 });
+
+describe('line reporter: retries and failover', () => {
+  it('adds `N tries` after more than one attempt and `via <target>` for a routing model, and nothing for one attempt', () => {
+    const attempt = (target: string, status: number) => ({ target, status, error_code: status >= 500 ? `upstream_${status}` : null, ms: 5 });
+    const routed = formatRequestLine(finishedEvent('r1', { alias: 'gpt-4o', attempts: [attempt('primary', 500), attempt('backup', 200)], served_by: 'backup' }));
+    expect(routed).toMatch(/ \$0\.000123 2 tries via backup$/);
+    const plain = formatRequestLine(finishedEvent('r2'));
+    expect(plain).not.toMatch(/tries|via/);
+  });
+});

@@ -51,6 +51,12 @@ function rawLines(row: Row, previews: Previews | null, now: number): DetailLine[
   title('timings');
   line(`latency ${formatMs(f.latency_ms)}  upstream ${formatMs(f.upstream_ms) || '-'}  ttft ${formatMs(f.ttft_ms) || '-'}`);
 
+  if (f.attempts.length > 1 || f.served_by !== null) {
+    title('attempts');
+    for (const a of f.attempts) line(`${a.target}  ${a.status ?? 'no answer'}${a.error_code !== null ? `  ${a.error_code}` : ''}  ${formatMs(a.ms)}`, a.status !== null && a.status < 300 ? 'plain' : 'warn');
+    if (f.served_by !== null) line(`served by ${f.served_by}`);
+  }
+
   title('usage');
   const u = f.usage;
   if (u) {

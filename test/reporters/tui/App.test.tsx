@@ -157,6 +157,27 @@ describe('keys', () => {
     expect(selectedLine(await app.press('k', 'k'))).toContain('caller-d');
   });
 
+  it('the detail view lists every attempt and the routing target that served the answer', async () => {
+    const app = await renderApp();
+    app.store.finished(
+      finishedEvent('routed', {
+        alias: 'gpt-4o',
+        served_by: 'backup',
+        attempts: [
+          { target: 'primary', status: 500, error_code: 'upstream_500', ms: 12 },
+          { target: 'primary', status: null, error_code: null, ms: 30 },
+          { target: 'backup', status: 200, error_code: null, ms: 40 },
+        ],
+      }),
+    );
+    const frame = await app.press(ENTER);
+    expect(frame).toContain('attempts');
+    expect(frame).toMatch(/primary {2}500 {2}upstream_500/);
+    expect(frame).toMatch(/primary {2}no answer/);
+    expect(frame).toMatch(/backup {2}200/);
+    expect(frame).toContain('served by backup');
+  });
+
   it('opens the detail view with Enter and goes back with Esc', async () => {
     const app = await renderApp();
     app.store.finished(
