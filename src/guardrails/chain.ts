@@ -75,7 +75,7 @@ export function buildGuardrailChain(guardrails: readonly Guardrail[], options: C
       return { blocked, hits, json: rewritten };
     },
     reviewHeldStream(protocol, held) {
-      if (output.length === 0) return { blocked: null, hits: [], body: held };
+      if (output.length === 0) return { blocked: null, hits: [], body: held, unreadable: 0 };
       return reviewHeld(output, protocol.frameTexts, held);
     },
     createStreamCollector(protocol) {

@@ -31,15 +31,23 @@ function streamEdits(texts: StreamTexts, masked: ReadonlyMap<string, string>, js
   return byFrame;
 }
 
-export function reviewHeld(members: readonly Member[], extract: FrameExtractor, held: Buffer): Verdict & { body: Buffer } {
+/** A frame that carries data the guardrails should have read (not a keep-alive, not `[DONE]`). */
+function isDataFrame(data: string | undefined): boolean {
+  return data !== undefined && data !== '' && data !== '[DONE]';
+}
+
+export function reviewHeld(members: readonly Member[], extract: FrameExtractor, held: Buffer): Verdict & { body: Buffer; unreadable: number } {
   const blocks = splitSseBlocks(held);
-  const jsons = parseBlocks(blocks).map((f) => (f ? parseFrameJson(f.data) : undefined));
+  const frames = parseBlocks(blocks);
+  const jsons = frames.map((f) => (f ? parseFrameJson(f.data) : undefined));
   const texts = new StreamTexts(extract);
+  let unreadable = 0;
   jsons.forEach((json, i) => {
     if (json !== undefined) texts.add(i, json);
+    else if (isDataFrame(frames[i]?.data)) unreadable++;
   });
   const { blocked, hits, masked } = evaluate(members, 'output', texts.texts());
-  if (blocked || masked.size === 0) return { blocked, hits, body: held };
+  if (blocked || masked.size === 0) return { blocked, hits, body: held, unreadable };
   const edits = streamEdits(texts, masked, jsons);
   const out = blocks.map((block, i) => {
     const frameEdits = edits.get(i);
@@ -47,7 +55,7 @@ export function reviewHeld(members: readonly Member[], extract: FrameExtractor, 
     editInPlace(jsons[i], frameEdits);
     return rewriteBlock(block, JSON.stringify(jsons[i]));
   });
-  return { blocked, hits, body: Buffer.concat(out) };
+  return { blocked, hits, body: Buffer.concat(out), unreadable };
 }
 
 export function createCollector(members: readonly Member[], extract: FrameExtractor): StreamCollector {

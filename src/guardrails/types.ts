@@ -47,7 +47,8 @@ export interface GuardrailChain {
   /** non-streaming output; json = a masked structural copy when a mask fired, else null */
   checkResponse(protocol: Protocol, json: unknown): Verdict & { json: unknown | null };
   /** a whole held SSE body; body = the same Buffer when nothing was masked, else re-serialised */
-  reviewHeldStream(protocol: Protocol, held: Buffer): Verdict & { body: Buffer };
+  /** `unreadable`: data frames that are not JSON, so their text could not be checked */
+  reviewHeldStream(protocol: Protocol, held: Buffer): Verdict & { body: Buffer; unreadable: number };
   createStreamCollector(protocol: Protocol): StreamCollector;
 }
 

@@ -4,6 +4,10 @@
 // `::1` (also written out in full, or IPv4-mapped `::ffff:127.x.y.z`), with or without brackets.
 
 const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const V4_MAPPED = /^(?:0:0:0:0:0:|::)ffff:(.+)$/;
+const NOT_A_HOST = /[\s/\\@]/;
+const PORT_SUFFIX = /^:\d{1,5}$/;
+const PORT = /^\d{1,5}$/;
 
 /** true for hosts only this machine can reach (no port; IPv6 with or without brackets). */
 export function isLoopbackHost(host: string): boolean {
@@ -13,7 +17,7 @@ export function isLoopbackHost(host: string): boolean {
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (LOOPBACK_V4.test(h)) return h.split('.').every((part) => Number(part) <= 255);
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  const mapped = /^(?:0:0:0:0:0:|::)ffff:(.+)$/.exec(h);
+  const mapped = V4_MAPPED.exec(h);
   return mapped !== null && LOOPBACK_V4.test(mapped[1] ?? '');
 }
 
@@ -23,17 +27,17 @@ export function isLoopbackHost(host: string): boolean {
  */
 export function hostOfHeader(value: string): string | null {
   const v = value.trim();
-  if (v === '' || /[\s/\\@]/.test(v)) return null;
+  if (v === '' || NOT_A_HOST.test(v)) return null;
   if (v.startsWith('[')) {
     const end = v.indexOf(']');
     if (end < 0) return null;
     const rest = v.slice(end + 1);
-    if (rest !== '' && !/^:\d{1,5}$/.test(rest)) return null;
+    if (rest !== '' && !PORT_SUFFIX.test(rest)) return null;
     return v.slice(0, end + 1);
   }
   const colon = v.indexOf(':');
   if (colon < 0) return v;
-  if (!/^\d{1,5}$/.test(v.slice(colon + 1))) return null;
+  if (!PORT.test(v.slice(colon + 1))) return null;
   return v.slice(0, colon);
 }
 

@@ -65,7 +65,7 @@ describe('responses stream: blocking', () => {
   it('a clean stream passes with the very same bytes', () => {
     const held = responsesSse(textTurn(['hello ', 'world']));
     const v = blocker.reviewHeldStream(responsesProtocol, held);
-    expect(v).toEqual({ blocked: null, hits: [], body: held });
+    expect(v).toEqual({ blocked: null, hits: [], body: held, unreadable: 0 });
     expect(v.body).toBe(held);
   });
 });
@@ -118,7 +118,10 @@ describe('responses stream: masking', () => {
       'event: keepalive\ndata: {"type":"keepalive","sequence_number":3}',
     ];
     const held = Buffer.from(parts.join(''));
-    const body = masker.reviewHeldStream(responsesProtocol, held).body.toString();
+    const verdict = masker.reviewHeldStream(responsesProtocol, held);
+    // the heartbeat comment carries no data; `not json` is the one frame the guardrails could not read
+    expect(verdict.unreadable).toBe(1);
+    const body = verdict.body.toString();
     const rewritten =
       'event: response.output_text.delta\nid: 7\ndata: {"type":"response.output_text.delta","sequence_number":2,"item_id":"m","output_index":0,"content_index":0,"delta":"to [EMAIL_REDACTED]"}\n\n';
     expect(body).toBe([...parts.slice(0, 4), rewritten, ...parts.slice(5)].join(''));

@@ -17,11 +17,7 @@ type Held = { kind: 'complete'; body: Buffer } | { kind: 'released'; live: Promi
 export async function relayHeldStream(ctx: RelayContext): Promise<void> {
   const { record, protocol, guardrails } = ctx;
   const tap = protocol.createTap(() => undefined);
-  let unreadable = 0;
-  const parser = new SseFrameParser((frame) => {
-    tap.onFrame(frame);
-    if (frame.data !== '' && frame.data !== '[DONE]' && !isJsonObject(frame.data)) unreadable++;
-  });
+  const parser = new SseFrameParser((frame) => tap.onFrame(frame));
   const held = await hold(ctx, parser);
   if (held.kind === 'released') return held.live;
   if (ctx.countsUsage) record.usage = tap.usage;
@@ -31,10 +27,10 @@ export async function relayHeldStream(ctx: RelayContext): Promise<void> {
       errorCode: 'upstream_stream_interrupted',
     });
   }
-  if (unreadable > 0) {
-    throw new GatewayError('invalid_upstream_body', `the upstream stream has ${unreadable} frame(s) that are not JSON, so the output guardrails cannot check them`);
-  }
   const verdict = guardrails.reviewHeldStream(protocol, held.body);
+  if (verdict.unreadable > 0) {
+    throw new GatewayError('invalid_upstream_body', `the upstream stream has ${verdict.unreadable} frame(s) that are not JSON, so the output guardrails cannot check them`);
+  }
   record.guardrails.push(...verdict.hits);
   if (verdict.blocked !== null) {
     throw new GatewayError('blocked_output', `response blocked by content policy (guardrail '${verdict.blocked.guardrail}')`);
@@ -46,16 +42,6 @@ export async function relayHeldStream(ctx: RelayContext): Promise<void> {
   ctx.res.writeHead(ctx.up.statusCode, successHeaders(ctx, { 'cache-control': 'no-cache', 'content-length': body.length }));
   record.markFirstByte();
   ctx.res.end(body);
-}
-
-function isJsonObject(data: string): boolean {
-  if (data.charCodeAt(0) !== 123) return false;
-  try {
-    JSON.parse(data);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function hold(ctx: RelayContext, parser: SseFrameParser): Promise<Held> {
