@@ -4,6 +4,7 @@
 // upstream answers that used to pass as successes (3xx, non-JSON under block guardrails), usage
 // counted twice, 413 after a drained body, and reloads that broke or ignored in-flight work.
 import { createServer, request, type Server } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishedFor, requestIdOf } from '../helpers/finished.js';
@@ -253,6 +254,51 @@ describe('a reload', () => {
       expect(refused.ok ? [] : refused.errors).toEqual([expect.stringContaining('without api_keys')]);
     } finally {
       await own.close();
+    }
+  });
+});
+
+describe('upstream calls that never get going', () => {
+  it('a deadline while the upstream connection is still being set up answers 504 at the deadline, not at the connect timeout', async () => {
+    // a TCP server that accepts and never speaks: an https api_base hangs in the TLS handshake
+    const sockets: Socket[] = [];
+    const silent = createTcpServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const own = await startStack({ yaml: configYaml({ provider_keys: [providerKey('mock', `https://127.0.0.1:${port}/v1`)], models: [model('gpt', 'x', { timeout: 300 })] }) });
+    try {
+      const res = await postResponses(own.url, { model: 'gpt', input: 'hi' });
+      expect(res.status).toBe(504);
+      expect(jsonOf(res)).toEqual({ error: { message: 'upstream request timed out after 300 ms', type: 'timeout' } });
+      // undici's own connect timeout is 10 s: the answer came from our deadline
+      expect((await finishedFor(own, requestIdOf(res))).latency_ms).toBeLessThan(5_000);
+    } finally {
+      await own.close();
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
+
+describe('chat stream chunks', () => {
+  it('a chunk with `"error": null` is not an in-band error', async () => {
+    const body = [
+      'data: {"id":"chatcmpl-1","choices":[{"index":0,"delta":{"content":"hi"}}],"error":null}',
+      'data: {"id":"chatcmpl-1","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"error":null}',
+      'data: [DONE]',
+      '',
+    ].join('\n\n');
+    const upstream = await startFixedUpstream(200, 'text/event-stream', body);
+    const own = await startStack({ yaml: configYaml({ provider_keys: [providerKey('mock', `${upstream.url}/v1`)], models: [model('gpt', 'x')] }) });
+    try {
+      const res = await rawRequest(own.url, {
+        path: '/v1/chat/completions', headers: AUTH,
+        body: JSON.stringify({ model: 'gpt', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(res.status).toBe(200);
+      expect(await finishedFor(own, requestIdOf(res))).toMatchObject({ outcome: 'ok', error_code: null });
+    } finally {
+      await Promise.all([own.close(), upstream.close()]);
     }
   });
 });

@@ -2,6 +2,7 @@
 // (`node bin/aisix.js serve … --no-tui`, line mode), configs written as YAML text to a temp dir,
 // raw HTTP so the tests control Host / Origin / content-type exactly, and a record of everything
 // the client and the terminal saw so every file can prove no secret leaked (§6, §9).
+import type { RawResponse } from '../helpers/http.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -202,11 +203,7 @@ export async function stopAllChildren(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Raw HTTP
 
-export interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+export type { RawResponse } from '../helpers/http.js';
 
 export interface RawRequest {
   method?: string;
