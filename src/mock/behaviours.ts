@@ -16,6 +16,8 @@ export interface Behaviour {
   name: string;
   output: OutputKind;
   usage: boolean;
+  /** usage even on answers OpenAI sends without one (`/v1/moderations`): `mock-usage` */
+  usageEverywhere: boolean;
   fault: Fault;
   error: ErrorReply | undefined;
   /** the first N calls (per server) answer 500, later ones are normal */
@@ -31,6 +33,7 @@ const ECHO: Behaviour = {
   name: 'mock-echo',
   output: 'echo',
   usage: true,
+  usageEverywhere: false,
   fault: 'none',
   error: undefined,
   burstFailures: 0,
@@ -77,6 +80,7 @@ const OVERRIDES: Record<string, Partial<Behaviour>> = {
   'mock-hang': { fault: 'hang' },
   'mock-reset': { fault: 'reset' },
   'mock-no-usage': { usage: false },
+  'mock-usage': { usageEverywhere: true },
   'mock-long': { output: 'long' },
   'mock-huge': { output: 'huge' },
   'mock-reasoning': { output: 'reasoning' },

@@ -1,25 +1,20 @@
-// One request, end to end once its body is in: log it, pick its JSON style, check the bearer key
-// and the style, route it, and turn a thrown bug into a 500 envelope (or a dropped socket when
-// headers are already out).
-import type { IncomingHttpHeaders } from 'node:http';
+// One buffered request, end to end once its body is in: log it, check the bearer key and the JSON
+// style (access.ts), run its route, and turn a thrown bug into a 500 envelope (or a dropped socket
+// when headers are already out). Streamed routes go to passthrough.ts instead.
+import type { IncomingMessage } from 'node:http';
+import { admit } from './access.js';
 import { createChatCompletion } from './chat-route.js';
 import type { Exchange, IncomingExchange, MockState } from './context.js';
 import { clearRequests, listModels, listRequests, stats } from './control-routes.js';
-import { BAD_JSON, invalidUrl, MISSING_KEY, SERVER_ERROR, WRONG_KEY, type ErrorEnvelope } from './errors.js';
+import { createEmbeddings } from './embeddings-route.js';
+import { BAD_JSON, invalidUrl, SERVER_ERROR } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
+import { createModeration } from './moderations-route.js';
 import { dropConnection, sendJson } from './reply.js';
-import { flatHeaders } from './request-log.js';
-import { chooseJsonStyle } from './request-style.js';
+import { entryFor } from './request-log.js';
 import { countInputTokens, createResponse } from './responses-route.js';
 import { cancelResponse, deleteResponse, listInputItems, retrieveResponse } from './responses-subroutes.js';
-import { isControlRoute, matchRoute, type Route } from './router.js';
-
-function authError(apiKey: string | undefined, authorization: string | undefined): ErrorEnvelope | undefined {
-  if (apiKey === undefined) return undefined;
-  if (authorization === undefined || authorization.length === 0) return MISSING_KEY;
-  const ok = authorization.length === apiKey.length + 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ' && authorization.slice(7) === apiKey;
-  return ok ? undefined : WRONG_KEY;
-}
+import { isControlRoute, type BufferedRoute } from './router.js';
 
 function jsonBody(ex: Exchange): JsonObject | undefined {
   if (isObject(ex.json)) return ex.json;
@@ -32,7 +27,7 @@ async function withBody(ex: Exchange, run: (body: JsonObject) => Promise<void>):
   if (body !== undefined) await run(body);
 }
 
-async function runRoute(state: MockState, ex: Exchange, route: Route): Promise<void> {
+async function runRoute(state: MockState, ex: Exchange, route: BufferedRoute): Promise<void> {
   switch (route.kind) {
     case 'responses.create':
       return withBody(ex, (body) => createResponse(state, ex, body));
@@ -40,6 +35,10 @@ async function runRoute(state: MockState, ex: Exchange, route: Route): Promise<v
       return withBody(ex, (body) => countInputTokens(state, ex, body));
     case 'chat':
       return withBody(ex, (body) => createChatCompletion(state, ex, body));
+    case 'embeddings':
+      return withBody(ex, (body) => createEmbeddings(state, ex, body));
+    case 'moderations':
+      return withBody(ex, (body) => createModeration(state, ex, body));
     case 'models':
       return listModels(ex);
     case 'responses.get':
@@ -61,16 +60,10 @@ async function runRoute(state: MockState, ex: Exchange, route: Route): Promise<v
   }
 }
 
-export async function dispatch(state: MockState, incoming: IncomingExchange, target: string, headers: IncomingHttpHeaders): Promise<void> {
-  const route = matchRoute(incoming.method, incoming.pathname);
-  if (!isControlRoute(route)) {
-    state.log.add({ method: incoming.method, path: target, headers: flatHeaders(headers), body: incoming.body, json: incoming.json, time: incoming.arrival });
-  }
-  const choice = chooseJsonStyle(headers, incoming.json, state.jsonStyle);
-  const ex: Exchange = { ...incoming, style: choice.style };
-  const denied = authError(state.apiKey, headers.authorization);
-  if (denied !== undefined) return sendJson(ex, 401, denied);
-  if (choice.problem !== undefined) return sendJson(ex, 400, choice.problem);
+export async function dispatch(state: MockState, incoming: IncomingExchange, route: BufferedRoute, req: IncomingMessage): Promise<void> {
+  if (!isControlRoute(route)) state.log.add(entryFor(req, incoming.arrival, incoming.body, incoming.json));
+  const { ex, refusal } = admit(state, incoming, req.headers);
+  if (refusal !== undefined) return sendJson(ex, refusal.status, refusal.envelope);
   try {
     await runRoute(state, ex, route);
   } catch (err) {

@@ -36,7 +36,17 @@ export const BAD_JSON = envelope(
   'invalid_request_error',
 );
 
-export const MISSING_MODEL = envelope("Missing required parameter: 'model'.", 'invalid_request_error', 'model', 'missing_required_parameter');
+/** A required body field that is absent, e.g. `missingParameter('input')`. */
+export function missingParameter(param: string): ErrorEnvelope {
+  return envelope(`Missing required parameter: '${param}'.`, 'invalid_request_error', param, 'missing_required_parameter');
+}
+
+/** A body field that is present but unusable; `why` ends the message (`'input' must be …`). */
+export function invalidParameter(param: string, why: string): ErrorEnvelope {
+  return envelope(`Invalid value for '${param}': ${why}`, 'invalid_request_error', param, 'invalid_value');
+}
+
+export const MISSING_MODEL = missingParameter('model');
 
 export const MISSING_KEY = envelope(
   "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",

@@ -1,16 +1,25 @@
 // Maps method + path to a route with plain string comparisons (no regex on the hot path). The
 // query string is not part of the match (`?beta=true` paths route like the plain ones).
+// `/mock-passthrough/*` routes are streamed: the server hands them over before reading the body.
 
-export type Route =
-  | { kind: 'responses.create' | 'responses.input_tokens' | 'chat' | 'models' }
+/** Routes whose request body is streamed, not read whole first (passthrough.ts). */
+export type StreamedRoute = { kind: 'passthrough.echo' } | { kind: 'passthrough.sse' } | { kind: 'passthrough.status'; status: number };
+
+/** Routes answered once the whole body is in (dispatch.ts). */
+export type BufferedRoute =
+  | { kind: 'responses.create' | 'responses.input_tokens' | 'chat' | 'models' | 'embeddings' | 'moderations' }
   | { kind: 'responses.get' | 'responses.delete' | 'responses.cancel' | 'responses.input_items'; id: string }
   | { kind: 'mock.requests' | 'mock.requests.clear' | 'mock.stats' }
   | { kind: 'unknown' };
 
-const UNKNOWN: Route = { kind: 'unknown' };
-const RESPONSES_PREFIX = '/v1/responses/';
+export type Route = BufferedRoute | StreamedRoute;
 
-function fixedRoute(method: string, pathname: string): Route | undefined {
+const UNKNOWN: BufferedRoute = { kind: 'unknown' };
+const RESPONSES_PREFIX = '/v1/responses/';
+const PASSTHROUGH_PREFIX = '/mock-passthrough/';
+const STATUS_PREFIX = 'status/';
+
+function fixedRoute(method: string, pathname: string): BufferedRoute | undefined {
   switch (pathname) {
     case '/v1/responses':
       return method === 'POST' ? { kind: 'responses.create' } : UNKNOWN;
@@ -18,6 +27,10 @@ function fixedRoute(method: string, pathname: string): Route | undefined {
       return method === 'POST' ? { kind: 'chat' } : UNKNOWN;
     case '/v1/models':
       return method === 'GET' ? { kind: 'models' } : UNKNOWN;
+    case '/v1/embeddings':
+      return method === 'POST' ? { kind: 'embeddings' } : UNKNOWN;
+    case '/v1/moderations':
+      return method === 'POST' ? { kind: 'moderations' } : UNKNOWN;
     case '/v1/responses/input_tokens':
       return method === 'POST' ? { kind: 'responses.input_tokens' } : UNKNOWN;
     case '/_mock/requests':
@@ -30,7 +43,7 @@ function fixedRoute(method: string, pathname: string): Route | undefined {
   }
 }
 
-function responseIdRoute(method: string, rest: string): Route {
+function responseIdRoute(method: string, rest: string): BufferedRoute {
   const slash = rest.indexOf('/');
   const id = slash < 0 ? rest : rest.slice(0, slash);
   const sub = slash < 0 ? '' : rest.slice(slash + 1);
@@ -42,11 +55,36 @@ function responseIdRoute(method: string, rest: string): Route {
   return UNKNOWN;
 }
 
+/** Three digits from 200 to 599, else undefined. */
+function statusCode(text: string): number | undefined {
+  if (text.length !== 3) return undefined;
+  let code = 0;
+  for (let i = 0; i < 3; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    code = code * 10 + digit;
+  }
+  return code >= 200 && code <= 599 ? code : undefined;
+}
+
+/** Any method: `GET sse` streams events, `status/<code>` answers that code, the rest echoes. */
+function passthroughRoute(method: string, rest: string): Route {
+  if (rest === 'sse' && method === 'GET') return { kind: 'passthrough.sse' };
+  if (!rest.startsWith(STATUS_PREFIX)) return { kind: 'passthrough.echo' };
+  const status = statusCode(rest.slice(STATUS_PREFIX.length));
+  return status === undefined ? UNKNOWN : { kind: 'passthrough.status', status };
+}
+
 export function matchRoute(method: string, pathname: string): Route {
   const fixed = fixedRoute(method, pathname);
   if (fixed !== undefined) return fixed;
   if (pathname.startsWith(RESPONSES_PREFIX)) return responseIdRoute(method, pathname.slice(RESPONSES_PREFIX.length));
+  if (pathname.startsWith(PASSTHROUGH_PREFIX)) return passthroughRoute(method, pathname.slice(PASSTHROUGH_PREFIX.length));
   return UNKNOWN;
+}
+
+export function isStreamedRoute(route: Route): route is StreamedRoute {
+  return route.kind.startsWith('passthrough.');
 }
 
 /** `/_mock/*` routes are not logged (so a test reading the log does not see itself). */

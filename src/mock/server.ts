@@ -1,10 +1,13 @@
 // The node:http server of the mock: keep-alive, no-delay, every client socket tracked (for the
-// open-connection counts and for `close()`), request bodies read whole before dispatch.
+// open-connection counts and for `close()`), request bodies read whole before dispatch, except on
+// the streamed `/mock-passthrough/*` routes, which get the request as it arrives.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { IncomingExchange, MockState } from './context.js';
 import { dispatch } from './dispatch.js';
 import { parseJson } from './json.js';
+import { servePassthrough } from './passthrough.js';
+import { isStreamedRoute, matchRoute } from './router.js';
 
 /** Long enough that benchmark clients keep their pooled sockets between runs. */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
@@ -28,17 +31,17 @@ function onRequest(state: MockState, req: IncomingMessage, res: ServerResponse):
   const arrival = Date.now();
   const target = req.url ?? '/';
   const mark = target.indexOf('?');
+  const method = req.method ?? 'GET';
+  const pathname = mark < 0 ? target : target.slice(0, mark);
+  const query = mark < 0 ? '' : target.slice(mark + 1);
+  const route = matchRoute(method, pathname);
+  if (isStreamedRoute(route)) {
+    void servePassthrough(state, req, { res, method, pathname, query, body: '', json: undefined, arrival }, route);
+    return;
+  }
   readBody(req, (body) => {
-    const ex: IncomingExchange = {
-      res,
-      method: req.method ?? 'GET',
-      pathname: mark < 0 ? target : target.slice(0, mark),
-      query: mark < 0 ? '' : target.slice(mark + 1),
-      body,
-      json: parseJson(body),
-      arrival,
-    };
-    void dispatch(state, ex, target, req.headers);
+    const ex: IncomingExchange = { res, method, pathname, query, body, json: parseJson(body), arrival };
+    void dispatch(state, ex, route, req);
   });
 }
 

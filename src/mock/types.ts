@@ -20,11 +20,18 @@ export interface RecordedRequest {
   method: string;
   /** the request target, query string included */
   path: string;
-  /** lower-case names; repeated headers joined with ", " */
+  /** lower-case names; repeated headers joined with ", " (Node keeps only the first of some, e.g. `authorization`) */
   headers: Record<string, string>;
+  /** every header line exactly as received: `[name, value]` in order, original case, repeats kept */
+  rawHeaders: [string, string][];
+  /** the body as text; `/mock-passthrough/*` keeps only the first 64 KiB (`bodyTruncated`) */
   body: string;
-  /** the parsed body, or undefined when it is empty or not JSON */
+  /** the parsed body, or undefined when it is empty, not JSON or truncated */
   json: unknown | undefined;
+  /** `/mock-passthrough/*` only: the body's length in bytes, counted as it streams in */
+  bodyBytes?: number;
+  /** `/mock-passthrough/*` only: true when `body` holds only the first 64 KiB */
+  bodyTruncated?: boolean;
   /** arrival time, epoch milliseconds */
   time: number;
 }

@@ -37,7 +37,7 @@ describe('countWords and splitDeltas', () => {
 });
 
 function entry(i: number): RecordedRequest {
-  return { method: 'GET', path: `/${i}`, headers: {}, body: '', json: undefined, time: i };
+  return { method: 'GET', path: `/${i}`, headers: {}, rawHeaders: [], body: '', json: undefined, time: i };
 }
 
 describe('RequestLog', () => {
