@@ -1,17 +1,25 @@
-// Cross references, checked once every collection is read: models → provider keys (by name or
-// derived id, a `provider_key_id` resolved to the key's display_name so downstream sees one
-// form), routing targets and allowed_models → models, and api keys that share a credential.
+// Cross references, checked once every collection is read: models and passthrough routes →
+// provider keys (by name or derived id, a `provider_key_id` resolved to the key's display_name so
+// downstream sees one form), routing targets and allowed_models → models, and api keys that
+// share a credential. References that accept a name or a derived id of other kinds: resolve-names.ts.
 import { deriveResourceId } from './resource-id.js';
 import type { CredentialRef } from './section-api-keys.js';
 import type { ProviderKeyIdRef, Reference } from './section-models.js';
 import type { IssueSink } from './issues.js';
 import type { Model, ProviderKey } from './types.js';
 
+/** A `provider_key_id` outside models (passthrough routes): handed the key's display_name. */
+export interface ProviderKeyIdSetter extends Reference {
+  readonly resolve: (name: string) => void;
+}
+
 export interface References {
   providerKeys: readonly ProviderKey[];
   models: readonly Model[];
+  /** `provider_key` names, of models and passthrough routes */
   providerKeyRefs: readonly Reference[];
   providerKeyIdRefs: readonly ProviderKeyIdRef[];
+  routeProviderKeyIdRefs: readonly ProviderKeyIdSetter[];
   routingTargets: readonly Reference[];
   allowedModelRefs: readonly Reference[];
   credentials: readonly CredentialRef[];
@@ -54,6 +62,11 @@ function resolveProviderKeyIds(refs: References, sink: IssueSink): Model[] {
     if (name === undefined) sink.error(ref.pos, ref.scope, unknownIdMessage(ref.value, byId));
     else if (model !== undefined) models[ref.model] = { ...model, providerKey: name };
   }
+  for (const ref of refs.routeProviderKeyIdRefs) {
+    const name = byId.get(ref.value);
+    if (name === undefined) sink.error(ref.pos, ref.scope, unknownIdMessage(ref.value, byId));
+    else ref.resolve(name);
+  }
   return models;
 }
 
@@ -87,7 +100,7 @@ function checkCredentials(credentials: readonly CredentialRef[], sink: IssueSink
 }
 
 /** `(defined: a, b)`, shortened for long lists, or a note that the collection is empty. */
-function defined(all: readonly string[], collection: string): string {
+export function defined(all: readonly string[], collection: string): string {
   const names = [...new Set(all)];
   if (names.length === 0) return `(no ${collection} are defined in this file)`;
   const shown = names.slice(0, LISTED_NAMES).join(', ');

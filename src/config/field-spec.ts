@@ -52,6 +52,8 @@ export interface ListSpec<I extends FieldSpec = FieldSpec> extends BaseSpec {
   readonly type: 'list';
   readonly items: I;
   readonly minItems?: number;
+  /** the value when absent (shown in the JSON Schema; the section applies it) */
+  readonly default?: readonly (string | number)[];
   /** a string accepted instead of a list (`allowed_origins: "*"`), read as a one-entry list */
   readonly orValue?: string;
 }

@@ -58,13 +58,15 @@ export class IssueSink {
   }
 }
 
-/** `1 model`, `2 models`, `1 api key`. */
+/** `1 model`, `2 models`, `1 api key`, `2 cache policies`. */
 export function countOf(n: number, noun: string): string {
   return `${n} ${plural(n, noun)}`;
 }
 
+/** `api keys`, `cache policies`. */
 function plural(n: number, noun: string): string {
-  return n === 1 ? noun : `${noun}s`;
+  if (n === 1) return noun;
+  return /[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : `${noun}s`;
 }
 
 /** `models[2] ("gpt-4o-prod")`, or `models[2]` before the identity is known. */

@@ -3,9 +3,12 @@
 // the committed file is stale. Semantic rules (references, regexes, xor pairs) stay loader-only.
 import type { FieldSpec, FieldTable } from './field-spec.js';
 import { API_KEY_FIELDS } from './spec/api-key.js';
+import { CACHE_POLICY_FIELDS } from './spec/cache-policy.js';
+import { GUARDRAIL_ATTACHMENT_FIELDS } from './spec/guardrail-attachment.js';
 import { GUARDRAIL_COMMON_FIELDS, KEYWORD_FIELDS, LOCAL_GUARDRAIL_KINDS, PII_FIELDS, REMOTE_GUARDRAIL_KINDS } from './spec/guardrail.js';
 import { MODEL_FIELDS } from './spec/model.js';
 import { EXPORTER_COMMON_FIELDS, HEADERS_DESCRIPTION, LOCAL_EXPORTER_KINDS, OTLP_HTTP_FIELDS, REMOTE_EXPORTER_KINDS } from './spec/observability-exporter.js';
+import { PASSTHROUGH_ROUTE_FIELDS } from './spec/passthrough-route.js';
 import { PROVIDER_KEY_FIELDS } from './spec/provider-key.js';
 import { PROXY_FIELDS } from './spec/proxy.js';
 import { IGNORED_COLLECTIONS } from './spec/top-level.js';
@@ -19,8 +22,16 @@ export function buildJsonSchema(): Schema {
     provider_keys: collection(objectSchema(PROVIDER_KEY_FIELDS, 'An upstream credential.'), 'Upstream credentials.'),
     models: collection(objectSchema(MODEL_FIELDS, 'A model alias.'), 'The aliases callers send as `model`.'),
     api_keys: collection(objectSchema(API_KEY_FIELDS, 'A caller key.'), 'Caller keys; without any, the proxy needs no key (loopback only).'),
-    guardrails: collection(guardrailSchema(), 'Guardrails, applied to every request in file order.'),
+    guardrails: collection(guardrailSchema(), 'Guardrails, applied in file order: to every request, or only where attached once the file has `guardrail_attachments`.'),
     observability_exporters: collection(exporterSchema(), 'Telemetry exporters: `otlp_http` sends one OTLP span per request.'),
+    cache_policies: collection(objectSchema(CACHE_POLICY_FIELDS, 'A cache policy.'), 'Exact-match response caching of non-streaming chat completions, in memory.'),
+    guardrail_attachments: collection(
+      objectSchema(GUARDRAIL_ATTACHMENT_FIELDS, 'Attaches one guardrail to every request (`env`), one model or one caller.'),
+      'Where each guardrail applies. With this collection, a guardrail applies only where attached; without it, everywhere.',
+    ),
+    passthrough_routes: collection(
+      objectSchema(PASSTHROUGH_ROUTE_FIELDS, 'A passthrough route (identity: `name` or `display_name`). The local proxy serves `path_prefix` + `target_url` routes with `auth_mode: gateway_key` and `credential_mode: inject`.'),
+      'Authenticated relays from a path prefix to an upstream, with a provider key injected. No guardrail inspects this traffic.'),
   };
   for (const [name, what] of Object.entries(IGNORED_COLLECTIONS)) {
     properties[name] = { type: ['array', 'object', 'null'], description: `AISIX ${what}; loaded with a warning and ignored by the local proxy.` };
@@ -67,7 +78,7 @@ function fieldSchema(spec: FieldSpec): Schema {
     case 'enum':
       return compact({ type: 'string', description: spec.description, enum: [...spec.values], default: spec.default });
     case 'list': {
-      const list = compact({ type: 'array', description: spec.description, items: fieldSchema(spec.items), minItems: spec.minItems });
+      const list = compact({ type: 'array', description: spec.description, default: spec.default, items: fieldSchema(spec.items), minItems: spec.minItems });
       if (spec.orValue === undefined) return list;
       const { description, ...array } = list;
       return { description, anyOf: [array, { type: 'string', const: spec.orValue }] };

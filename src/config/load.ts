@@ -1,7 +1,8 @@
 // THE config loader, shared by serve, validate, test-request and live reload: text → YAML
-// document → top level → proxy and the collections → cross references (provider_key_id
-// resolved to names) and the rules that need auth (non-loopback addr, `allowed_origins: "*"`)
-// → a deeply frozen Config, or the list of every problem found. Pure apart from loadConfigFile's one read.
+// document → top level → proxy and the collections → cross references (provider_key_id and
+// other derived ids resolved to names) → the rules that need auth (non-loopback addr,
+// `allowed_origins: "*"`, passthrough routes) and guardrail coverage → a deeply frozen Config,
+// or the list of every problem found. Pure apart from loadConfigFile's one read.
 import { readFile } from 'node:fs/promises';
 import { checkReferences } from './check-refs.js';
 import { deepFreeze } from './freeze.js';
@@ -9,10 +10,14 @@ import type { Env } from './interpolate.js';
 import { FILE_SCOPE, IssueSink } from './issues.js';
 import { isLoopbackHost } from './listen-addr.js';
 import type { LoadContext } from './read-fields.js';
+import { resolveNames } from './resolve-names.js';
 import { readApiKeys } from './section-api-keys.js';
+import { readCachePolicies } from './section-cache-policies.js';
+import { coverageWarnings, finishAttachments, readGuardrailAttachments } from './section-guardrail-attachments.js';
 import { readGuardrails } from './section-guardrails.js';
 import { readModels } from './section-models.js';
 import { readObservabilityExporters } from './section-observability-exporters.js';
+import { readPassthroughRoutes, routeAccess } from './section-passthrough-routes.js';
 import { readProviderKeys } from './section-provider-keys.js';
 import { readProxy } from './section-proxy.js';
 import { readTopLevel } from './top-level.js';
@@ -43,7 +48,24 @@ export function loadConfigText(text: string, path: string, options: LoadOptions)
   const apiKeys = readApiKeys(section('api_keys'), ctx);
   const guardrails = readGuardrails(section('guardrails'), ctx);
   const observabilityExporters = readObservabilityExporters(section('observability_exporters'), ctx);
-  const resolvedModels = checkReferences({ providerKeys, ...models, ...apiKeys }, sink);
+  const cache = readCachePolicies(section('cache_policies'), ctx);
+  const attachments = readGuardrailAttachments(top.sections.has('guardrail_attachments'), section('guardrail_attachments'), ctx);
+  const routes = readPassthroughRoutes(section('passthrough_routes'), ctx);
+  const resolvedModels = checkReferences(
+    {
+      providerKeys,
+      ...models,
+      providerKeyRefs: [...models.providerKeyRefs, ...routes.providerKeyRefs],
+      routeProviderKeyIdRefs: routes.providerKeyIdRefs,
+      ...apiKeys,
+    },
+    sink,
+  );
+  const identities = { models: models.models.map((m) => m.name), api_keys: apiKeys.keys.map((k) => k.name), guardrails: guardrails.names, passthrough_routes: routes.names };
+  resolveNames([...cache.refs, ...attachments.refs, ...apiKeys.allowedRouteRefs], identities, sink);
+  const guardrailAttachments = finishAttachments(attachments, guardrails.located, sink);
+  coverageWarnings(guardrailAttachments, { count: top.counts.guardrails, keyPos: top.keyPos.get('guardrails') ?? null, located: guardrails.located }, sink);
+  routeAccess(routes.served, apiKeys.keys, sink);
   if (!isLoopbackHost(proxy.host) && apiKeys.keys.length === 0) {
     sink.error(addrPos, 'proxy', `addr ${proxy.addr} accepts connections from other machines, but no api_keys are defined — add an api key, or listen on 127.0.0.1`);
   }
@@ -56,7 +78,18 @@ export function loadConfigText(text: string, path: string, options: LoadOptions)
   }
   const issues = sink.finish();
   if (sink.hasErrors) return { ok: false, issues, counts: top.counts };
-  const config: Config = { path, proxy, providerKeys, models: resolvedModels, apiKeys: apiKeys.keys, guardrails, observabilityExporters };
+  const config: Config = {
+    path,
+    proxy,
+    providerKeys,
+    models: resolvedModels,
+    apiKeys: apiKeys.keys,
+    guardrails: guardrails.guardrails,
+    observabilityExporters,
+    cachePolicies: cache.policies,
+    guardrailAttachments,
+    passthroughRoutes: routes.served.map((served) => served.route),
+  };
   return { ok: true, config: deepFreeze(config), issues, counts: top.counts };
 }
 

@@ -1,12 +1,14 @@
 // `api_keys`: the callers. `key_env` (plaintext from the environment, SHA-256 hashed here and
-// never printed) or `key_hash`; `allowed_models` globs; `expires_at`; `disabled`; `rate_limit`. Collects the
-// model names and hashes check-refs.ts compares across entries.
+// never printed) or `key_hash`; `allowed_models` and `allowed_routes` globs; `expires_at`;
+// `disabled`; `rate_limit`. Collects the model and route names and the hashes check-refs.ts and
+// resolve-names.ts compare across entries.
 import { createHash } from 'node:crypto';
 import { visitCollection, type EntryVisit } from './collections.js';
 import type { Entry } from './field-spec.js';
 import type { LoadContext } from './read-fields.js';
 import { readEntry } from './read-fields.js';
 import { rateLimitOf } from './read-rate-limit.js';
+import type { NameRef } from './resolve-names.js';
 import { parseRfc3339 } from './rfc3339.js';
 import type { Reference } from './section-models.js';
 import { countStars } from './section-provider-keys.js';
@@ -23,6 +25,8 @@ export interface CredentialRef extends Reference {
 export interface ApiKeysRead {
   keys: ApiKey[];
   allowedModelRefs: Reference[];
+  /** `allowed_routes` entries without `*`: each must name a passthrough route */
+  allowedRouteRefs: NameRef[];
   /** `value` is the key hash */
   credentials: CredentialRef[];
 }
@@ -31,7 +35,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 const SHA256_HEX_ANY_CASE = /^[0-9a-fA-F]{64}$/;
 
 export function readApiKeys(node: unknown, base: LoadContext): ApiKeysRead {
-  const out: ApiKeysRead = { keys: [], allowedModelRefs: [], credentials: [] };
+  const out: ApiKeysRead = { keys: [], allowedModelRefs: [], allowedRouteRefs: [], credentials: [] };
   visitCollection(node, 'api_keys', base, (visit) => out.keys.push(readApiKey(visit, out, base.now)));
   return out;
 }
@@ -47,6 +51,13 @@ function readApiKey(visit: EntryVisit, out: ApiKeysRead, now: number | undefined
     if (stars > 1) ctx.sink.error(item.pos, ctx.scope, `allowed_models entry ${JSON.stringify(item.value)} has ${stars} \`*\`; a glob may contain exactly one`);
     else if (stars === 0 && !item.unresolved) out.allowedModelRefs.push({ value: item.value, pos: item.pos, scope: ctx.scope });
   }
+  for (const item of v.allowed_routes ?? []) {
+    const stars = countStars(item.value);
+    if (stars > 1) ctx.sink.error(item.pos, ctx.scope, `allowed_routes entry ${JSON.stringify(item.value)} has ${stars} \`*\`; a glob may contain exactly one`);
+    else if (stars === 0 && !item.unresolved) {
+      out.allowedRouteRefs.push({ kind: 'passthrough_routes', field: 'allowed_routes entry', value: item.value, pos: item.pos, scope: ctx.scope, ids: false });
+    }
+  }
   const expiresAt = v.expires_at === undefined ? null : parseRfc3339(v.expires_at);
   if (expiresAt !== null && now !== undefined && expiresAt < now) {
     ctx.sink.warning(entry.at('expires_at'), ctx.scope, `expires_at ${v.expires_at} is in the past: requests with this key get 401 api_key_expired`);
@@ -59,6 +70,7 @@ function readApiKey(visit: EntryVisit, out: ApiKeysRead, now: number | undefined
     expiresAt,
     disabled: v.disabled ?? API_KEY_FIELDS.disabled.default,
     rateLimit: rateLimitOf(v.rate_limit),
+    allowedRoutes: (v.allowed_routes ?? []).map((r) => r.value),
   };
 }
 

@@ -1,5 +1,7 @@
 // `guardrails`: keyword and pii run locally; remote AISIX kinds load with a warning and are left
 // out of the Config. Regexes are translated and compiled here, so a bad one is a load error.
+// Also returns every entry's name (what `guardrail_attachments` may name) and where each local
+// guardrail is written (for the attachment warnings).
 import { visitCollection, type EntryVisit } from './collections.js';
 import type { Entry } from './field-spec.js';
 import { interpolate } from './interpolate.js';
@@ -9,19 +11,37 @@ import { compile, guardrailBase } from './guardrail-common.js';
 import { readPii } from './section-pii.js';
 import { GUARDRAIL_COMMON_FIELDS, KEYWORD_FIELDS, LOCAL_GUARDRAIL_KINDS, REMOTE_GUARDRAIL_KINDS } from './spec/guardrail.js';
 import { closest } from './suggest.js';
-import type { Guardrail, KeywordGuardrail, KeywordPattern } from './types.js';
+import type { Guardrail, KeywordGuardrail, KeywordPattern, SourcePosition } from './types.js';
 import { findPair, isScalar, type YAMLMap } from './yaml-source.js';
 
 const KEYWORD_TABLE = { ...GUARDRAIL_COMMON_FIELDS, ...KEYWORD_FIELDS } as const;
 const ALL_KINDS: readonly string[] = [...LOCAL_GUARDRAIL_KINDS, ...REMOTE_GUARDRAIL_KINDS];
 
-export function readGuardrails(node: unknown, base: LoadContext): Guardrail[] {
-  const guardrails: Guardrail[] = [];
+/** A guardrail the local proxy runs, with its scope label and where its name is written. */
+export interface LocatedGuardrail {
+  readonly guardrail: Guardrail;
+  readonly scope: string;
+  readonly pos: SourcePosition;
+}
+
+export interface GuardrailsRead {
+  /** the local kinds, in file order */
+  guardrails: Guardrail[];
+  located: LocatedGuardrail[];
+  /** every entry's name, whatever its kind */
+  names: string[];
+}
+
+export function readGuardrails(node: unknown, base: LoadContext): GuardrailsRead {
+  const out: GuardrailsRead = { guardrails: [], located: [], names: [] };
   visitCollection(node, 'guardrails', base, (visit) => {
+    if (visit.identity !== null) out.names.push(visit.identity);
     const guardrail = readGuardrail(visit);
-    if (guardrail !== null) guardrails.push(guardrail);
+    if (guardrail === null) return;
+    out.guardrails.push(guardrail);
+    out.located.push({ guardrail, scope: visit.ctx.scope, pos: visit.identityPos ?? base.src.posOf(visit.node) });
   });
-  return guardrails;
+  return out;
 }
 
 function readGuardrail(visit: EntryVisit): Guardrail | null {

@@ -1,12 +1,13 @@
 // `provider_keys`: upstream credentials. `api_key` and its alias `secret` are exclusive, and the
 // value (after interpolation) must be sendable as an HTTP header value; the secret itself is
-// never printed. `request.forward_client_headers` is the one override we act on.
+// never printed. `request.forward_client_headers` is the one override we act on, and
+// `strip_headers` (lower-cased, AISIX's default when absent) applies on passthrough routes.
 import { visitCollection, type EntryVisit } from './collections.js';
 import type { Entry } from './field-spec.js';
 import { headerValueProblem } from './header-value.js';
 import type { LoadContext } from './read-fields.js';
 import { readEntry } from './read-fields.js';
-import { PROVIDER_KEY_FIELDS } from './spec/provider-key.js';
+import { DEFAULT_STRIP_HEADERS, PROVIDER_KEY_FIELDS } from './spec/provider-key.js';
 import type { ProviderKey } from './types.js';
 import { findPair, isScalar, type YAMLMap } from './yaml-source.js';
 
@@ -34,6 +35,7 @@ function readProviderKey({ node, ctx }: EntryVisit): ProviderKey {
     apiBase: v.api_base ?? null,
     adapter: v.adapter ?? null,
     forwardClientHeaders: forwardHeaders(entry, ctx),
+    stripHeaders: v.strip_headers === undefined ? [...DEFAULT_STRIP_HEADERS] : [...new Set(v.strip_headers.map((h) => h.value.toLowerCase()))],
   };
 }
 

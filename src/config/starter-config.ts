@@ -34,7 +34,7 @@ models:                       # the aliases callers send as "model"
 #     key_env: CALLER_API_KEY           # the plaintext caller key, from the environment
 #     allowed_models: ["*"]
 
-# Guardrails run on every request, in file order:
+# Guardrails run in file order, where guardrail_attachments put them (env: every request):
 # guardrails:
 #   - name: no-codenames
 #     kind: keyword
@@ -42,4 +42,6 @@ models:                       # the aliases callers send as "model"
 #     enforcement_mode: block           # block | monitor
 #     patterns:
 #       - { kind: literal, value: "project falcon" }
+# guardrail_attachments:
+#   - { guardrail_id: no-codenames, scope_type: env, priority: 0 }   # or model / api_key + scope_id
 `;

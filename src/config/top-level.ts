@@ -1,16 +1,19 @@
 // The top level of the file: must be a mapping; `_format_version` must be the string "1";
 // every key must be known (unknown ones get a "did you mean"); AISIX collections the local proxy
-// does not act on get one warning each. Returns the sections for the collection readers.
+// does not act on get one warning each. Returns the sections for the collection readers, and
+// where each key is written.
 import { FILE_SCOPE } from './issues.js';
 import type { LoadContext } from './read-fields.js';
 import { CORE_COLLECTIONS, IGNORED_COLLECTIONS, TOP_LEVEL_KEYS } from './spec/top-level.js';
 import { didYouMean } from './suggest.js';
-import type { EntryCounts } from './types.js';
+import type { EntryCounts, SourcePosition } from './types.js';
 import { FILE_START, isMap, isScalar, isSeq, keyName, type Node, type Pair } from './yaml-source.js';
 
 export interface TopLevel {
   /** the value node of each known key present */
   readonly sections: ReadonlyMap<string, unknown>;
+  /** where each known key present is written */
+  readonly keyPos: ReadonlyMap<string, SourcePosition>;
   readonly counts: EntryCounts;
 }
 
@@ -22,15 +25,19 @@ export function readTopLevel(root: Node, ctx: LoadContext): TopLevel | null {
     return null;
   }
   const sections = new Map<string, unknown>();
+  const keyPos = new Map<string, SourcePosition>();
   for (const pair of root.items) {
     const key = keyName(pair);
     if (key === null) ctx.sink.error(ctx.src.posOf(pair.key ?? root), FILE_SCOPE, 'top-level keys must be plain strings');
     else if (!TOP_LEVEL_KEYS.includes(key)) unknownTopLevelKey(key, pair, ctx);
-    else if (!sections.has(key)) sections.set(key, pair.value);
+    else if (!sections.has(key)) {
+      sections.set(key, pair.value);
+      keyPos.set(key, ctx.src.posOf(pair.key));
+    }
     if (key !== null && Object.hasOwn(IGNORED_COLLECTIONS, key)) ignoredCollection(key, pair, ctx);
   }
   checkFormatVersion(sections.has('_format_version'), sections.get('_format_version'), ctx);
-  return { sections, counts: countEntries(sections) };
+  return { sections, keyPos, counts: countEntries(sections) };
 }
 
 function checkFormatVersion(present: boolean, node: unknown, ctx: LoadContext): void {

@@ -52,6 +52,12 @@ export interface ProviderKey {
   adapter: 'openai' | 'anthropic' | 'bedrock' | 'vertex' | 'azure-openai' | null;
   /** glob allowlist of client header names forwarded upstream (lower-case), default none */
   forwardClientHeaders: readonly string[];
+  /**
+   * inbound headers removed on passthrough routes (`strip_headers`, lower-case), default
+   * authorization, cookie, set-cookie, x-api-key; the caller's credentials and `x-aisix-*`
+   * headers are removed whatever this says
+   */
+  stripHeaders: readonly string[];
 }
 
 /** A direct model's opt-in cooldown (AISIX `cooldown`, enabled): taken out of routing rotation after a failure. */
@@ -145,6 +151,8 @@ export interface ApiKey {
   disabled: boolean;
   /** `rate_limit` of this caller; null = none */
   rateLimit: RateLimit | null;
+  /** single-`*` globs over passthrough route names this key may use; empty (the default) = none */
+  allowedRoutes: readonly string[];
 }
 
 /** A regex as JavaScript will compile it: Rust-style leading flags such as `(?i)` translated. */
@@ -228,6 +236,51 @@ export interface ObservabilityExporter {
   sampleRate: number;
 }
 
+/** What a cache policy covers (`applies_to`): every request, one model alias, or one caller. */
+export type CacheAppliesTo = { kind: 'all' } | { kind: 'model'; name: string } | { kind: 'api_key'; name: string };
+
+/** A `cache_policies` entry: exact-match response cache for non-streaming chat completions (memory backend). */
+export interface CachePolicy {
+  name: string;
+  enabled: boolean;
+  /**
+   * `model:` and `api_key:` hold a model display_name / caller display_name (a derived id in the
+   * file is resolved to it); `model:` may also hold a name one of the file's wildcard models
+   * matches (`openai/gpt-4o`), kept as written: AISIX compares it with the model a request names
+   */
+  appliesTo: CacheAppliesTo;
+  /** `api_key` (default): entries private to the caller that stored them; `env`: shared by every caller */
+  scope: 'api_key' | 'env';
+  /** 1 to 604800, default 3600 */
+  ttlSeconds: number;
+}
+
+/** A `guardrail_attachments` entry the local proxy acts on (scope env, model or api_key). */
+export interface GuardrailAttachment {
+  /** the guardrail's name (a derived id in the file is resolved to it) */
+  guardrail: string;
+  scope: 'env' | 'model' | 'api_key';
+  /** model: an alias (model display_name); api_key: a caller display_name; env: null */
+  scopeId: string | null;
+  priority: number;
+  enabled: boolean;
+}
+
+/** A `passthrough_routes` entry in the form the local proxy serves: `path_prefix`, `gateway_key` auth, an injected provider key. */
+export interface PassthroughRoute {
+  /** `name` or `display_name`: what api keys' `allowed_routes` match */
+  name: string;
+  enabled: boolean;
+  /** starts with `/`, no trailing `/` (except `/` itself is refused); matched on path segment boundaries, stripped before joining */
+  pathPrefix: string;
+  /** `http(s)://host[:port][/base]` as written, without a trailing `/`; the remainder path and query are appended */
+  targetUrl: string;
+  /** provider key display_name whose secret is injected (`provider_key` or `provider_key_id`) */
+  providerKey: string;
+  /** bounds the response-header phase and non-SSE bodies; null = proxy.upstream_timeout_ms */
+  timeoutMs: number | null;
+}
+
 export interface Config {
   /** the file it came from (as given), or `(demo)` for the built-in demo config */
   path: string;
@@ -239,6 +292,22 @@ export interface Config {
   guardrails: readonly Guardrail[];
   /** `otlp_http` exporters, enabled and disabled alike, in file order */
   observabilityExporters: readonly ObservabilityExporter[];
+  /** enabled and disabled alike, in file order */
+  cachePolicies: readonly CachePolicy[];
+  /**
+   * null when the file has no `guardrail_attachments` collection: every guardrail is global (AISIX
+   * at the studied commit). Otherwise the attachments (enabled and disabled, scopes the local proxy
+   * acts on), and a guardrail applies only where attached. `[]` when the key is written with no
+   * entries (or null). Attachments of guardrails left out of `guardrails` are left out too; each
+   * (guardrail, scope, scopeId) appears at most once.
+   */
+  guardrailAttachments: readonly GuardrailAttachment[] | null;
+  /**
+   * enabled and disabled alike, in file order; only the form the local proxy serves (the others
+   * load with a warning and are left out). Enabled routes have distinct prefixes, and there is
+   * at least one api key whenever one is enabled.
+   */
+  passthroughRoutes: readonly PassthroughRoute[];
 }
 
 /** How many entries each collection holds in the file, valid or not (for `validate`'s summary). */

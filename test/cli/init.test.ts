@@ -58,7 +58,7 @@ describe('aisix init', () => {
 
   it('its commented-out sections are valid too once uncommented', () => {
     const uncommented = STARTER_CONFIG.split('\n')
-      .map((line) => line.replace(/^# (api_keys:|guardrails:|  )/, '$1'))
+      .map((line) => line.replace(/^# (api_keys:|guardrails:|guardrail_attachments:|  )/, '$1'))
       .join('\n');
     writeFileSync(join(dir, 'full.yaml'), uncommented);
     expect(aisix(['validate', '-c', 'full.yaml', '--strict'], { OPENAI_API_KEY: 'sk-test', CALLER_API_KEY: 'dev' })).toEqual({

@@ -10,7 +10,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { deriveResourceId } from '../../src/config/resource-id.js';
-import { issueLines, load, loaded } from './helpers.js';
+import { GLOBAL_GUARDRAILS, issueLines, load, loaded } from './helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // AISIX's published schemas (Apache-2.0, see NOTICE.md there), vendored so the check runs anywhere
@@ -27,15 +27,18 @@ describe('an AISIX production file', () => {
       '8:5 warning provider_keys[0] ("openai-prod"): field `telemetry_tags` is ignored by the local proxy (AISIX tags its metrics with it)',
       '10:7 warning provider_keys[0] ("openai-prod"): field `request.param_renames` is ignored by the local proxy (AISIX renames request body fields with it)',
       '40:5 warning api_keys[0] ("backend"): field `team_id` is ignored by the local proxy (AISIX scopes policies with it)',
+      `41:1 warning (file): ${GLOBAL_GUARDRAILS}`,
       '43:11 warning guardrails[0] ("injection"): guardrail kind `lakera` is not supported by the local proxy: this guardrail is loaded but not applied (AISIX applies it)',
       '50:1 warning (file): collection `mcp_servers` (1 entry) is ignored: the local proxy does not support MCP servers',
       '55:1 warning (file): collection `rate_limit_policies` (1 entry) is ignored: the local proxy does not support rate-limit policies',
-      '57:1 warning (file): collection `passthrough_routes` (1 entry) is ignored: the local proxy does not support passthrough routes',
+      '58:60 warning passthrough_routes[0] ("files"): no api key\'s `allowed_routes` admits this route: every request to it answers 403 permission_denied',
       '59:1 warning (file): collection `mcp_auth_settings` (1 entry) is ignored: the local proxy does not support MCP authentication',
     ]);
     const config = loaded(result);
     expect(config.models.map((m) => `${m.name}:${m.kind}`)).toEqual(['gpt-4o:direct', 'deepseek-chat:direct', 'smart:routing']);
     expect(config.guardrails.map((g) => g.name)).toEqual(['secrets']);
+    expect(config.guardrailAttachments).toBeNull();
+    expect(config.passthroughRoutes.map((r) => `${r.name}:${r.pathPrefix}->${r.targetUrl} (${r.providerKey})`)).toEqual(['files:/openai->https://api.openai.com/v1 (openai-prod)']);
   });
 
   it('still loads in validate mode without any of its secrets', () => {
@@ -46,9 +49,9 @@ describe('an AISIX production file', () => {
 });
 
 describe('the example file', () => {
-  it('loads with zero errors, and zero warnings when its variables are set', () => {
+  it('loads with zero errors, and when its variables are set only the warning that it has no guardrail_attachments', () => {
     const result = load(EXAMPLE, ENV);
-    expect(issueLines(result)).toEqual([]);
+    expect(issueLines(result)).toEqual([`91:1 warning (file): ${GLOBAL_GUARDRAILS}`]);
     expect(result.counts).toEqual({ providerKeys: 1, models: 4, apiKeys: 2, guardrails: 2 });
     expect(loaded(load(EXAMPLE, {}, { missingEnv: 'warning' })).models).toHaveLength(4);
   });

@@ -1,5 +1,5 @@
 // `api_keys` rules: key_env xor key_hash, hashing without printing, AISIX_ names, hash format,
-// duplicate credentials, allowed_models references and globs, expires_at, disabled.
+// duplicate credentials, allowed_models and allowed_routes references and globs, expires_at, disabled.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BASE, issueLines, load, loaded, yaml } from './helpers.js';
@@ -84,6 +84,33 @@ describe('api_keys', () => {
       '13:3 error api_keys[0] ("a"): field `allowed_models` is required (use ["*"] to allow every model)',
       '16:40 error api_keys[1] ("b"): allowed_models entry references unknown model "nope" (defined: openai/*, a)',
       '16:52 error api_keys[1] ("b"): allowed_models entry "*x*" has 2 `*`; a glob may contain exactly one',
+    ]);
+  });
+
+  it('allowed_routes defaults to none; names must be passthrough routes in the file; globs have one `*`', () => {
+    const text = `${keys(yaml`
+      - { display_name: a, key_hash: ${HASH}, allowed_models: ["*"] }
+      - display_name: b
+        key_hash: ${'c'.repeat(64)}
+        allowed_models: ["*"]
+        allowed_routes: [files, "openai-*", "*", nope, "*x*", ~]
+    `)}passthrough_routes:
+  - { name: files, path_prefix: /files, target_url: "https://api.openai.com/v1", provider_key: up }
+`;
+    const result = load(text);
+    expect(issueLines(result)).toEqual([
+      '16:44 error api_keys[1] ("b"): allowed_routes entry references unknown passthrough route "nope" (defined: files)',
+      '16:50 error api_keys[1] ("b"): allowed_routes entry "*x*" has 2 `*`; a glob may contain exactly one',
+    ]);
+    const ok = loaded(load(text.replace(', nope, "*x*", ~', '')));
+    expect(ok.apiKeys.map((k) => k.allowedRoutes)).toEqual([[], ['files', 'openai-*', '*']]);
+  });
+
+  it('an allowed_routes name without any passthrough routes says none are defined', () => {
+    const result = load(keys(`  - { display_name: a, key_hash: ${HASH}, allowed_models: ["*"], allowed_routes: [files] }
+`));
+    expect(issueLines(result)).toEqual([
+      '12:140 error api_keys[0] ("a"): allowed_routes entry references unknown passthrough route "files" (no passthrough_routes are defined in this file)',
     ]);
   });
 

@@ -1,9 +1,11 @@
 // `guardrails` rules: kinds (local, remote with a warning, unknown with a suggestion), common
 // fields, enforcement_mode mapping, keyword regexes compiled at load, pii detectors and patterns.
 import { describe, expect, it } from 'vitest';
-import { HEADER, issueLines, load, loaded, yaml } from './helpers.js';
+import { GLOBAL_GUARDRAILS, HEADER, issueLines, load, loaded, yaml } from './helpers.js';
 
 const guardrails = (body: string): string => `${HEADER}guardrails:\n${body}`;
+/** these files have no `guardrail_attachments` (see guardrail-attachments.test.ts) */
+const GLOBAL = `2:1 warning (file): ${GLOBAL_GUARDRAILS}`;
 
 describe('guardrails', () => {
   it('kind is required; unknown kinds are errors with a suggestion', () => {
@@ -16,6 +18,7 @@ describe('guardrails', () => {
         kind: no-such-guardrail-kind
     `));
     expect(issueLines(result)).toEqual([
+      GLOBAL,
       '3:3 error guardrails[0] ("a"): field `kind` is required: `keyword` or `pii` (remote AISIX kinds such as `lakera` load but are not applied)',
       '6:9 error guardrails[1] ("b"): unknown guardrail kind `keywrod` (did you mean `keyword`?); the local proxy runs `keyword` and `pii`',
       '8:9 error guardrails[2] ("c"): unknown guardrail kind `no-such-guardrail-kind`; the local proxy runs `keyword` and `pii`',
@@ -31,6 +34,7 @@ describe('guardrails', () => {
       - { name: words, kind: keyword, patterns: [{ kind: literal, value: x }] }
     `));
     expect(issueLines(result)).toEqual([
+      GLOBAL,
       '4:9 warning guardrails[0] ("lk"): guardrail kind `lakera` is not supported by the local proxy: this guardrail is loaded but not applied (AISIX applies it)',
     ]);
     expect(loaded(result).guardrails.map((g) => g.name)).toEqual(['words']);
@@ -48,6 +52,7 @@ describe('guardrails', () => {
         patterns: [{ kind: literal, value: x }]
     `));
     expect(issueLines(result)).toEqual([
+      GLOBAL,
       '5:15 error guardrails[0] ("g"): field `hook_point` must be one of `input`, `output`, `both`, got `inptu` (did you mean `input`?)',
       '6:12 error guardrails[0] ("g"): field `enabled` must be true or false, not a string — remove the quotes',
       '7:21 warning guardrails[0] ("g"): enforcement_mode `enforce` is neither `block` nor `monitor`; AISIX treats it as `block`, and so does aisix',
@@ -73,6 +78,7 @@ describe('guardrails', () => {
           - { kind: literal, valeu: x }
     `));
     expect(issueLines(result)).toEqual([
+      GLOBAL,
       '3:3 error guardrails[0] ("none"): field `patterns` is required',
       '9:29 error guardrails[1] ("k"): field `patterns[1].value` is not a valid regular expression: unterminated group',
       '10:29 error guardrails[1] ("k"): field `patterns[2].value` is not a valid regular expression: the `x` (verbose) flag has no JavaScript equivalent; remove it and the spaces or comments it allows',
@@ -86,7 +92,7 @@ describe('guardrails', () => {
 
   it('keyword: an empty pattern list loads with a warning (it never matches)', () => {
     const result = load(guardrails('  - { name: k, kind: keyword, patterns: [] }\n'));
-    expect(issueLines(result)).toEqual(['3:41 warning guardrails[0] ("k"): field `patterns` is empty: this guardrail never matches']);
+    expect(issueLines(result)).toEqual([GLOBAL, '3:41 warning guardrails[0] ("k"): field `patterns` is empty: this guardrail never matches']);
   });
 
   it('pii: detectors from the fixed list, custom patterns compiled, replacement only on masks', () => {
@@ -103,6 +109,7 @@ describe('guardrails', () => {
         on_buffer_exceeded: fail-open
     `));
     expect(issueLines(result)).toEqual([
+      GLOBAL,
       '6:40 error guardrails[0] ("p"): field `detectors[1].type` must be one of `email`, `china_mobile`, `china_id_card`, `bank_card`, `us_ssn`, `ip_address`, `api_key`, `jwt`, `private_key`, got `passport`',
       "8:38 error guardrails[0] (\"p\"): field `custom_patterns[0].replacement` only applies to masks, and the guardrail's default_action is block (remove it, or set `action: mask`)",
       '10:27 error guardrails[0] ("p"): field `custom_patterns[2].regex` is not a valid regular expression: range out of order in character class',
@@ -113,7 +120,7 @@ describe('guardrails', () => {
 
   it('pii: no detectors and no custom patterns loads with a warning', () => {
     const result = load(guardrails('  - { name: p, kind: pii }\n'));
-    expect(issueLines(result)).toEqual(['3:5 warning guardrails[0] ("p"): no `detectors` and no `custom_patterns`: this guardrail never matches']);
+    expect(issueLines(result)).toEqual([GLOBAL, '3:5 warning guardrails[0] ("p"): no `detectors` and no `custom_patterns`: this guardrail never matches']);
     expect(loaded(result).guardrails[0]).toEqual({
       name: 'p', kind: 'pii', enabled: true, hookPoint: 'both', mode: 'block', detectors: [], customPatterns: [], defaultAction: 'mask', maxBufferBytes: null, onBufferExceeded: 'fail_closed',
     });
@@ -135,6 +142,7 @@ describe('guardrails', () => {
       - { name: g, kind: pii, detectors: [{ type: jwt }] }
     `));
     expect(issueLines(result)).toEqual([
+      GLOBAL,
       '4:11 error guardrails[1] ("g"): duplicate guardrails entry: name "g" is already defined at guardrails[0] (line 3) — identities must be unique within a kind',
     ]);
   });

@@ -28,6 +28,10 @@ export function loaded(result: LoadResult): Config {
   return result.config;
 }
 
+/** The file-level warning of a file with guardrails and no `guardrail_attachments` (at the `guardrails` key). */
+export const GLOBAL_GUARDRAILS =
+  'every guardrail applies to every request, as in AISIX releases without `guardrail_attachments`; newer releases apply a guardrail only where a `guardrail_attachments` entry attaches it (`scope_type: env` for every request)';
+
 /** The minimum valid file, to which a test appends the part it is about. */
 export const HEADER = '_format_version: "1"\n';
 

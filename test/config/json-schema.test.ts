@@ -46,6 +46,23 @@ describe('aisix.schema.json', () => {
     expect(validate(doc([5173]))).toBe(false);
   });
 
+  it('describes cache policies, guardrail attachments, passthrough routes, allowed_routes and strip_headers', () => {
+    const doc = {
+      _format_version: '1',
+      provider_keys: [{ display_name: 'up', api_key: 'k', strip_headers: ['authorization', 'x-internal'] }],
+      api_keys: [{ display_name: 'dev', key_env: 'K', allowed_models: ['*'], allowed_routes: ['files'] }],
+      cache_policies: [{ name: 'c', applies_to: 'model:a', ttl_seconds: 60, scope: 'env' }],
+      guardrail_attachments: [{ guardrail_id: 'g', scope_type: 'env', priority: 0 }],
+      passthrough_routes: [{ name: 'files', path_prefix: '/files', target_url: 'https://api.openai.com/v1', provider_key: 'up' }],
+    };
+    expect(validate(doc), ajv.errorsText(validate.errors)).toBe(true);
+    expect(validate({ ...doc, cache_policies: [{ name: 'c', ttl_seconds: 0 }] })).toBe(false);
+    expect(validate({ ...doc, guardrail_attachments: [{ guardrail_id: 'g', scope_type: 'global', priority: 0 }] })).toBe(false);
+    expect(validate({ ...doc, guardrail_attachments: [{ guardrail_id: 'g', scope_type: 'env' }] })).toBe(false);
+    expect(validate({ ...doc, passthrough_routes: [{ name: 'r', path_prefix: 'files' }] })).toBe(false);
+    expect(validate({ ...doc, provider_keys: [{ display_name: 'up', api_key: 'k', strip_headers: ['bad header'] }] })).toBe(false);
+  });
+
   it('describes keyword and pii guardrails separately by kind', () => {
     const entry = { name: 'g', kind: 'keyword', detectors: [] };
     expect(validate({ _format_version: '1', guardrails: [entry] })).toBe(false);

@@ -43,6 +43,7 @@ const FULL = yaml`
     - display_name: dev
       key_env: CALLER_KEY
       allowed_models: ["*"]
+      allowed_routes: ["*"]
     - display_name: ci
       key_hash: ${'a'.repeat(64)}
       allowed_models: [fast, "openai/gpt-*"]
@@ -65,6 +66,12 @@ const FULL = yaml`
         - { name: emp, regex: 'EMP-(\d+)', action: mask, replacement: '' }
       max_buffer_bytes: 1024
       on_buffer_exceeded: fail_open
+  cache_policies:
+    - { name: chat-cache, applies_to: "model:fast", ttl_seconds: 600 }
+  guardrail_attachments:
+    - { guardrail_id: words, scope_type: env, priority: 0 }
+  passthrough_routes:
+    - { name: files, path_prefix: /passthrough/openai, target_url: "https://api.openai.com/v1", provider_key: up }
 `;
 
 const ENV = { UPSTREAM_KEY: 'sk-upstream', CALLER_KEY: 'caller-plaintext' };
@@ -96,8 +103,8 @@ describe('a valid full file', () => {
       allowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
     });
     expect(config.providerKeys).toEqual([
-      { name: 'up', provider: 'openai', apiKey: 'sk-upstream', apiBase: null, adapter: null, forwardClientHeaders: ['x-trace-*', 'anthropic-beta'] },
-      { name: 'compat', provider: '', apiKey: 'plain-secret', apiBase: 'http://localhost:8080/v1', adapter: 'openai', forwardClientHeaders: [] },
+      { name: 'up', provider: 'openai', apiKey: 'sk-upstream', apiBase: null, adapter: null, forwardClientHeaders: ['x-trace-*', 'anthropic-beta'], stripHeaders: ['authorization', 'cookie', 'set-cookie', 'x-api-key'] },
+      { name: 'compat', provider: '', apiKey: 'plain-secret', apiBase: 'http://localhost:8080/v1', adapter: 'openai', forwardClientHeaders: [], stripHeaders: ['authorization', 'cookie', 'set-cookie', 'x-api-key'] },
     ]);
     expect(config.models).toEqual([
       { name: 'fast', kind: 'direct', provider: 'openai', modelName: 'gpt-4o-mini', providerKey: 'up', wildcard: false, timeoutMs: 0, streamTimeoutMs: 5000, cost: { inputPer1k: 0.00015, outputPer1k: 0.0006 }, retries: null, cooldown: null, routing: null, rateLimit: null },
@@ -109,8 +116,8 @@ describe('a valid full file', () => {
     const config = loaded(load(FULL, ENV));
     const sha = createHash('sha256').update('caller-plaintext').digest('hex');
     expect(config.apiKeys).toEqual([
-      { name: 'dev', keyHash: sha, keyEnv: 'CALLER_KEY', allowedModels: ['*'], expiresAt: null, disabled: false, rateLimit: null },
-      { name: 'ci', keyHash: 'a'.repeat(64), keyEnv: null, allowedModels: ['fast', 'openai/gpt-*'], expiresAt: Date.UTC(2099, 0, 2, 1, 4, 5), disabled: true, rateLimit: null },
+      { name: 'dev', keyHash: sha, keyEnv: 'CALLER_KEY', allowedModels: ['*'], expiresAt: null, disabled: false, rateLimit: null, allowedRoutes: ['*'] },
+      { name: 'ci', keyHash: 'a'.repeat(64), keyEnv: null, allowedModels: ['fast', 'openai/gpt-*'], expiresAt: Date.UTC(2099, 0, 2, 1, 4, 5), disabled: true, rateLimit: null, allowedRoutes: [] },
     ]);
   });
 
@@ -143,6 +150,15 @@ describe('a valid full file', () => {
     ]);
   });
 
+  it('maps cache policies, guardrail attachments and passthrough routes', () => {
+    const config = loaded(load(FULL, ENV));
+    expect(config.cachePolicies).toEqual([{ name: 'chat-cache', enabled: true, appliesTo: { kind: 'model', name: 'fast' }, scope: 'api_key', ttlSeconds: 600 }]);
+    expect(config.guardrailAttachments).toEqual([{ guardrail: 'words', scope: 'env', scopeId: null, priority: 0, enabled: true }]);
+    expect(config.passthroughRoutes).toEqual([
+      { name: 'files', enabled: true, pathPrefix: '/passthrough/openai', targetUrl: 'https://api.openai.com/v1', providerKey: 'up', timeoutMs: null },
+    ]);
+  });
+
   it('returns a deeply frozen Config', () => {
     const config = loaded(load(FULL, ENV));
     expect(Object.isFrozen(config)).toBe(true);
@@ -152,6 +168,8 @@ describe('a valid full file', () => {
     const pattern = config.guardrails[0]?.kind === 'keyword' ? config.guardrails[0].patterns[1] : undefined;
     expect(Object.isFrozen(pattern?.regex)).toBe(true);
     expect(() => (config.models as unknown[]).push({})).toThrow(TypeError);
+    expect(Object.isFrozen(config.cachePolicies[0]?.appliesTo)).toBe(true);
+    expect(Object.isFrozen(config.passthroughRoutes[0])).toBe(true);
   });
 
   it('applies the documented proxy defaults when the section is absent', () => {
@@ -175,6 +193,9 @@ describe('a valid full file', () => {
     });
     expect(config.providerKeys).toEqual([]);
     expect(config.guardrails).toEqual([]);
+    expect(config.cachePolicies).toEqual([]);
+    expect(config.guardrailAttachments).toBeNull();
+    expect(config.passthroughRoutes).toEqual([]);
   });
 
   it('treats null collections as empty and accepts a leading byte-order mark', () => {

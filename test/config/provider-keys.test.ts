@@ -1,4 +1,4 @@
-// `provider_keys` rules: identity, api_key/secret, api_base, adapter, unknown and AISIX-only fields.
+// `provider_keys` rules: identity, api_key/secret, api_base, adapter, strip_headers, unknown and AISIX-only fields.
 import { describe, expect, it } from 'vitest';
 import { HEADER, issueLines, load, loaded, yaml } from './helpers.js';
 
@@ -70,7 +70,7 @@ describe('provider_keys', () => {
     expect(issueLines(result)).toEqual([
       "4:5 error provider_keys[0] (\"up\"): the resources file does not accept `id` — ids are derived deterministically from the entry's name",
       '6:5 error provider_keys[0] ("up"): unknown field `api_bsae` (did you mean `api_base`?)',
-      '7:5 error provider_keys[0] ("up"): unknown field `colour` (known fields: display_name, api_key, secret, api_base, provider, adapter, request)',
+      '7:5 error provider_keys[0] ("up"): unknown field `colour` (known fields: display_name, api_key, secret, api_base, provider, adapter, request, strip_headers)',
     ]);
   });
 
@@ -95,6 +95,37 @@ describe('provider_keys', () => {
       '7:7 warning provider_keys[0] ("a"): field `request.param_renames` is ignored by the local proxy (AISIX renames request body fields with it)',
     ]);
     expect(loaded(result).providerKeys[0]?.forwardClientHeaders).toEqual(['x-*-id']);
+  });
+
+  it('strip_headers defaults to AISIX\'s list; written, it is HTTP header names, stored lower-case once each', () => {
+    const result = load(HEADER + yaml`
+      provider_keys:
+        - { display_name: default, api_key: x }
+        - { display_name: custom, api_key: y, strip_headers: [Cookie, X-Internal-Token, cookie] }
+        - { display_name: none, api_key: z, strip_headers: [] }
+        - { display_name: nulled, api_key: w, strip_headers: ~ }
+    `);
+    expect(issueLines(result)).toEqual([]);
+    expect(loaded(result).providerKeys.map((k) => k.stripHeaders)).toEqual([
+      ['authorization', 'cookie', 'set-cookie', 'x-api-key'],
+      ['cookie', 'x-internal-token'],
+      [],
+      ['authorization', 'cookie', 'set-cookie', 'x-api-key'],
+    ]);
+  });
+
+  it('a strip_headers entry must be a header name', () => {
+    const result = load(HEADER + yaml`
+      provider_keys:
+        - { display_name: a, api_key: x, strip_headers: ["x header", "", 7] }
+        - { display_name: b, api_key: y, strip_headers: authorization }
+    `);
+    expect(issueLines(result)).toEqual([
+      "3:52 error provider_keys[0] (\"a\"): field `strip_headers[0]` must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~), got \"x header\"",
+      '3:64 error provider_keys[0] ("a"): field `strip_headers[1]` must be a non-empty string',
+      '3:68 error provider_keys[0] ("a"): field `strip_headers[2]` must be a non-empty string — quote it: "7"',
+      '4:51 error provider_keys[1] ("b"): field `strip_headers` must be a list of strings, got "authorization"',
+    ]);
   });
 
   it('a forward_client_headers glob has at most one `*`', () => {

@@ -35,7 +35,12 @@ export const API_KEY_FIELDS = {
   },
   disabled: { type: 'boolean', default: false, description: 'true rejects the key (401 api_key_disabled).' },
   rate_limit: rateLimitSpec('this key'),
-  allowed_routes: { type: 'ignored', shape: 'array', effect: 'AISIX uses it for passthrough routes', description: 'Passthrough routes this key may use (AISIX only).' },
+  allowed_routes: {
+    type: 'list',
+    default: [],
+    items: { type: 'string', minLength: 1, description: 'A passthrough route name, or a glob with one `*`.' },
+    description: 'Passthrough routes this key may use: names or single-`*` globs ("*" = all). Default: none (a request to a route answers 403).',
+  },
   allowed_agents: { type: 'ignored', shape: 'array', effect: 'AISIX uses it for A2A agents', description: 'A2A agents this key may reach (AISIX only).' },
   mcp_access: { type: 'ignored', shape: 'object', effect: 'AISIX uses it for MCP tools', description: 'MCP tool ACL (AISIX only).' },
   mcp_rate_limits: { type: 'ignored', shape: 'object', effect: 'AISIX uses it for MCP tools', description: 'Per-MCP-server limits (AISIX only).' },

@@ -2,6 +2,8 @@
 import type { FieldTable } from '../field-spec.js';
 
 export const ADAPTERS = ['openai', 'anthropic', 'bedrock', 'vertex', 'azure-openai'] as const;
+/** AISIX's default `strip_headers` */
+export const DEFAULT_STRIP_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key'] as const;
 
 const REQUEST_FIELDS = {
   forward_client_headers: {
@@ -57,7 +59,18 @@ export const PROVIDER_KEY_FIELDS = {
     description: 'Request-shape overrides; the local proxy acts on `forward_client_headers` only.',
   },
   response: { type: 'ignored', shape: 'object', effect: 'AISIX reshapes bridged responses with it', description: 'Response-shape overrides (AISIX only).' },
-  strip_headers: { type: 'ignored', shape: 'array', effect: 'AISIX uses it on passthrough routes only', description: 'Headers removed on passthrough routes (AISIX only).' },
+  strip_headers: {
+    type: 'list',
+    default: DEFAULT_STRIP_HEADERS,
+    items: {
+      type: 'string',
+      minLength: 1,
+      pattern: { source: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", hint: "be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)" },
+      description: 'A header name (case-insensitive).',
+    },
+    description:
+      "Inbound headers removed before a passthrough route forwards a request with this key's secret (default: authorization, cookie, set-cookie, x-api-key). The caller's credentials and `x-aisix-*` headers are removed whatever it says. Passthrough routes only.",
+  },
   telemetry_tags: { type: 'ignored', shape: 'object', effect: 'AISIX tags its metrics with it', description: 'Telemetry attribution tags (AISIX only).' },
   tls: { type: 'ignored', shape: 'object', effect: 'AISIX uses it for custom CA certificates', description: 'Per-key TLS trust settings (AISIX only).' },
 } as const satisfies FieldTable;
