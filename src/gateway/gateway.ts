@@ -1,8 +1,9 @@
 // createGateway(): the HTTP server and the request lifecycle. Every request gets an id, a
 // RequestRecord and exactly one `request.finished` (bound to the response's 'close'); it takes the
 // current runtime and holds it until then. Exposure (§9) runs before routing; then the matched
-// route's stages run in order (routes/table.ts); any error is rendered by relay/error.ts. Reload
-// builds the next runtime against the address actually bound and swaps it in, or rejects it whole.
+// route's stages run in order (routes/table.ts; the file's passthrough routes are rows too); any
+// error is rendered by relay/error.ts. Reload builds the next runtime against the address actually
+// bound and swaps it in, or rejects it whole.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -10,14 +11,16 @@ import type { Config } from '../config/types.js';
 import type { EventBus } from '../events/bus.js';
 import { GatewayError } from './errors.js';
 import { handleClientErrors } from './http/client-errors.js';
-import { requestIdFor } from './record/request-id.js';
+import { CALL_ID_HEADER, REQUEST_ID_HEADER, requestIdFor } from './record/request-id.js';
 import { RequestRecord } from './record/request-record.js';
 import { sendError } from './relay/error.js';
 import { answerPreflight } from './relay/local.js';
 import type { GatewayServices, RequestContext } from './routes/context.js';
-import { matchRoute, unmatchedRouteName } from './routes/match.js';
+import { matchRoute, unmatchedRouteName, type RouteMatch } from './routes/match.js';
+import { passthroughRow } from './routes/table.js';
 import { ResponseIds } from './runtime/response-ids.js';
 import { RateLimits } from './runtime/rate-limits.js';
+import { ResponseCache } from './runtime/response-cache.js';
 import { RoutingState } from './runtime/routing-state.js';
 import { buildRuntime, type Runtime } from './runtime/runtime.js';
 import { checkExposure } from './stages/exposure.js';
@@ -29,6 +32,8 @@ export interface GatewayOptions {
   previews?: boolean;
   /** the rate-limit counters (tests inject one with a clock); default: a new one */
   rateLimits?: RateLimits;
+  /** the response cache (tests inject one with a clock); default: a new one */
+  cache?: ResponseCache;
 }
 
 export type UpdateResult = { ok: true } | { ok: false; errors: string[] };
@@ -68,6 +73,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     responseIds: new ResponseIds(),
     routing: new RoutingState(),
     rateLimits: options.rateLimits ?? new RateLimits(),
+    cache: options.cache ?? new ResponseCache(),
     previews: (r) => options.previews === true || r.config.proxy.logBodies,
   };
   const requestTimeoutMs = (): number => runtime.config.proxy.requestTimeoutMs;
@@ -88,11 +94,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const clientErrors = handleClientErrors(server, bus, requestTimeoutMs);
 
   function startRecord(req: IncomingMessage, res: ServerResponse): RequestRecord {
-    const id = requestIdFor(req.headers['x-aisix-request-id']);
+    const id = requestIdFor(req.headers[REQUEST_ID_HEADER]);
     const path = pathOf(req.url ?? '/');
     const record = new RequestRecord(id, req.method ?? 'GET', path);
     if (bus.has('request.started')) bus.emit('request.started', { id, time: record.time, method: record.method, path });
-    res.setHeader('x-aisix-request-id', id);
+    res.setHeader(REQUEST_ID_HEADER, id);
+    res.setHeader(CALL_ID_HEADER, id);
     clientErrors.track(req.socket, res, record);
     return record;
   }
@@ -103,7 +110,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (checkExposure(req, res, taken.exposure) === 'preflight') return answerPreflight(req, res, record);
       const url = req.url ?? '/';
       const path = pathOf(url);
-      const match = matchRoute(req.method ?? '', path);
+      const match = matchRoute(req.method ?? '', path) ?? passthroughMatch(taken, path);
       if (match === null) {
         record.route = unmatchedRouteName(path);
         throw new GatewayError('unknown_route', `unknown route: ${req.method ?? ''} ${path}`);
@@ -111,7 +118,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       record.route = match.row.name;
       ctx = {
         req, res, record, runtime: taken, row: match.row, id: match.id, query: url.length > path.length ? url.slice(path.length) : '', services,
-        caller: null, body: null, plan: null, outgoing: null, injectedUsage: false,
+        caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null,
       };
       void runStages(ctx).catch((err: unknown) => sendError({ res, record, bus, req, requestTimeoutMs: taken.config.proxy.requestTimeoutMs, protocol: ctx?.row.protocol }, err));
     } catch (err) {
@@ -167,6 +174,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (next !== runtime) runtime.retire();
     return next;
   }
+}
+
+/** A file's passthrough route under the path, when no row of the table matched it. */
+function passthroughMatch(runtime: Runtime, path: string): RouteMatch | null {
+  const found = runtime.passthrough.match(path);
+  return found === null ? null : { row: passthroughRow(found.route), id: null };
 }
 
 async function runStages(ctx: RequestContext): Promise<void> {

@@ -64,7 +64,7 @@ export interface ReferencedIds {
 }
 
 export interface Protocol {
-  readonly name: 'responses' | 'chat';
+  readonly name: 'responses' | 'chat' | 'embeddings' | 'moderations';
   /** the requested model (`model` field), as sent: the caller's type, unchecked */
   model(body: Record<string, unknown>): unknown;
   /** a copy-free rewrite of the model field to the upstream model id */

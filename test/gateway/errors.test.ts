@@ -417,7 +417,7 @@ describe('upstream errors', () => {
 describe('routes, health and request ids', () => {
   it.each([
     ['GET', '/v1/nope'],
-    ['POST', '/v1/embeddings'],
+    ['POST', '/v1/audio/speech'],
     ['GET', '/v1/responses'],
     ['POST', '/healthz'],
     ['POST', '/v1/responses/extra/segments/here'],

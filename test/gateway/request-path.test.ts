@@ -185,7 +185,7 @@ describe('a held stream over its cap', () => {
     try {
       const res = await postResponses(own.url, { model: 'long', input: 'go', stream: true });
       expect(res.status).toBe(422);
-      expect(own.gateway.current().guardrails.holdCapBytes).toBe(2_048);
+      expect(own.gateway.current().guardrails.chainFor(null, null).holdCapBytes).toBe(2_048);
     } finally {
       await own.close();
     }

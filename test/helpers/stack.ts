@@ -12,6 +12,7 @@ import type { Config, ConfigIssue } from '../../src/config/types.js';
 import { createEventBus, type EventBus } from '../../src/events/bus.js';
 import type { GatewayEvents, RequestFinished } from '../../src/events/types.js';
 import { createGateway, type Gateway } from '../../src/gateway/index.js';
+import type { ResponseCache } from '../../src/gateway/runtime/response-cache.js';
 import { startMock, type MockServer } from '../../src/mock/index.js';
 
 export const CALLER_KEY = 'sk-caller-dev';
@@ -36,6 +37,10 @@ export interface ConfigParts {
   models?: Entry[];
   api_keys?: Entry[];
   guardrails?: Entry[];
+  /** written only when given (the file has no such collection otherwise) */
+  cache_policies?: Entry[];
+  guardrail_attachments?: Entry[];
+  passthrough_routes?: Entry[];
 }
 
 /** Port 0, a 1 MB body limit, 10 s upstream deadlines and no retries, so a broken test fails fast. */
@@ -105,6 +110,9 @@ export function configYaml(parts: ConfigParts = {}): string {
     models: parts.models ?? DEFAULT_MODELS,
     api_keys: parts.api_keys ?? DEFAULT_API_KEYS,
     guardrails: parts.guardrails ?? [],
+    ...(parts.cache_policies === undefined ? {} : { cache_policies: parts.cache_policies }),
+    ...(parts.guardrail_attachments === undefined ? {} : { guardrail_attachments: parts.guardrail_attachments }),
+    ...(parts.passthrough_routes === undefined ? {} : { passthrough_routes: parts.passthrough_routes }),
   };
   return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }); // no &anchors: the loader refuses aliases
 }
@@ -142,6 +150,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** keep input/output previews on request.finished (what log_bodies or the TUI turn on) */
   previews?: boolean;
+  /** the response cache the gateway uses (a test injects one with a clock) */
+  cache?: ResponseCache;
   /** wires extra listeners before the gateway starts; the returned function runs after the gateway closed */
   attach?: (bus: EventBus, config: Config) => (() => Promise<void>) | void;
 }
@@ -197,7 +207,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     });
   }
   const detach = o.attach?.(bus, config);
-  const gateway = createGateway({ config, bus, previews: o.previews ?? false });
+  const gateway = createGateway({ config, bus, previews: o.previews ?? false, ...(o.cache === undefined ? {} : { cache: o.cache }) });
   const url = await gateway.listen(config.proxy.host, config.proxy.port);
 
   const until = (check: () => boolean, what: string, ms = 5_000): Promise<void> =>

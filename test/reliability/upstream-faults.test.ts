@@ -86,7 +86,7 @@ async function expectInterruptedStream(proxy: ProxyChild, reply: Reply, because:
 
 /** Upstream sockets held by the proxy drop back to at most `bound` once nothing is in flight. */
 async function expectMockConnectionsAtMost(bound: number): Promise<void> {
-  const settled = await eventually(() => mock.openConnections() <= bound, 2_000);
+  const settled = await eventually(() => mock.openConnections() <= bound, 5_000); // generous: a loaded CI machine closes sockets late
   expect(settled, `mock still has ${mock.openConnections()} open connections (bound ${bound})`).toBe(true);
 }
 

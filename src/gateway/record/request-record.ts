@@ -27,6 +27,7 @@ export class RequestRecord {
   responseId: string | null = null;
   attempts: Attempt[] = [];
   servedBy: string | null = null;
+  cache: 'hit' | 'miss' | 'bypass' | null = null;
   inputPreview: string | undefined;
   outputPreview: string | undefined;
   private finished = false;
@@ -88,7 +89,7 @@ export class RequestRecord {
       error_message: this.errorMessage,
       guardrails: this.guardrails,
       usage: this.usage,
-      cost_usd: costOf(this.usage, this.cost),
+      cost_usd: this.cache === 'hit' ? 0 : costOf(this.usage, this.cost),
       latency_ms: round(this.elapsed()),
       upstream_ms: this.upstreamMs,
       ttft_ms: this.ttftMs,
@@ -97,10 +98,10 @@ export class RequestRecord {
       transport: 'http',
       attempts: this.attempts,
       served_by: this.servedBy,
-      cache: null,
+      cache: this.cache,
       tape: null,
       fault: null,
-      cost_source: this.cost !== null && this.usage !== null ? 'config' : null,
+      cost_source: this.cost !== null && this.usage !== null && this.cache !== 'hit' ? 'config' : null,
     };
     if (this.inputPreview !== undefined) event.input_preview = this.inputPreview;
     if (this.outputPreview !== undefined) event.output_preview = this.outputPreview;

@@ -25,6 +25,8 @@ export interface RelayContext {
   noteResponseId: (id: string) => void;
   /** aborts the upstream request (client gone, cap exceeded) */
   abortUpstream: () => void;
+  /** JSON answers: given the upstream's 200 body as received once the output guardrails passed it (the cache stores it) */
+  keep: ((body: Buffer, contentType: string | null) => void) | null;
 }
 
 export const PREVIEW_BYTES = 2048;

@@ -2,12 +2,14 @@
 // took on arrival, the matched row, and the facts each stage adds (caller, body, plan, outgoing
 // bytes). Stages read what earlier stages wrote; nothing else is shared between them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiKey, Cooldown, Routing } from '../../config/types.js';
+import type { ApiKey, Cooldown, PassthroughRoute, Routing } from '../../config/types.js';
 import type { EventBus } from '../../events/bus.js';
+import type { GuardrailChain } from '../../guardrails/index.js';
 import type { Protocol } from '../../protocols/index.js';
 import type { RequestRecord } from '../record/request-record.js';
 import type { ResponseIds } from '../runtime/response-ids.js';
 import type { RateLimits } from '../runtime/rate-limits.js';
+import type { CachedAnswer, ResponseCache } from '../runtime/response-cache.js';
 import type { RoutingState } from '../runtime/routing-state.js';
 import type { ResolvedModel } from '../runtime/model-index.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -16,8 +18,9 @@ import type { Upstream } from '../runtime/upstream.js';
 export type Stage = (ctx: RequestContext) => void | Promise<void>;
 
 export interface RouteRow {
-  readonly method: 'GET' | 'POST' | 'DELETE';
-  /** `/v1/responses`, or a pattern with `{id}` */
+  /** `*`: any method (passthrough routes) */
+  readonly method: 'GET' | 'POST' | 'DELETE' | '*';
+  /** `/v1/responses`, a pattern with `{id}`, or a passthrough route's prefix */
   readonly path: string;
   /** the route in events (patterns, so ids don't fragment the stats) */
   readonly name: string;
@@ -32,10 +35,14 @@ export interface RouteRow {
   readonly countsUsage: boolean;
   /** the body's `stream` flag is honoured (not on input_tokens) */
   readonly streams: boolean;
+  /** a cache policy may serve and store its non-streaming answers (chat completions, as AISIX) */
+  readonly caches: boolean;
   /** who may serve it: `openai` providers only (Responses), or any OpenAI-compatible one (chat) */
   readonly providers: 'openai' | 'openai_compatible';
   /** the stages, in order; the first is always `admit` */
   readonly stages: readonly Stage[];
+  /** the file's route when this row is a passthrough route, else null */
+  readonly passthrough: PassthroughRoute | null;
 }
 
 /** One upstream a request may be sent to: a direct model (or a stored response's provider key). */
@@ -73,6 +80,8 @@ export interface GatewayServices {
   readonly routing: RoutingState;
   /** rate-limit counters and concurrency holds, across reloads */
   readonly rateLimits: RateLimits;
+  /** cached answers, across reloads */
+  readonly cache: ResponseCache;
   /** keep 2 KB input/output previews (TUI, log_bodies) */
   previews(runtime: Runtime): boolean;
 }
@@ -95,4 +104,10 @@ export interface RequestContext {
   outgoing: string | null;
   /** the proxy asked for stream usage the client did not request: drop that chunk */
   injectedUsage: boolean;
+  /** the guardrails that apply to this request (by its model and caller), once chosen */
+  guardrails: GuardrailChain | null;
+  /** a cache hit to serve instead of calling the upstream */
+  cached: CachedAnswer | null;
+  /** where to store the answer once it passed (a cache miss that may be stored) */
+  cacheStore: { key: string; ttlSeconds: number } | null;
 }

@@ -2,30 +2,37 @@
 // and its stages, in order. A route cannot skip a check by being written separately: admission
 // (exposure ran before routing), auth, body rules, resolve, guard, dispatch and relay are the same
 // functions for every row that needs them. Adding a route means adding a row here.
-import { chatProtocol, responsesProtocol } from '../../protocols/index.js';
+import { chatProtocol, embeddingsProtocol, moderationsProtocol, responsesProtocol } from '../../protocols/index.js';
 import { admit } from '../stages/admit.js';
 import { bindReferencedIds, resolveStored } from '../stages/bind-ids.js';
+import { cache } from '../stages/cache.js';
 import { readModelBody } from '../stages/body.js';
 import { dispatch } from '../stages/dispatch.js';
 import { guard } from '../stages/guard.js';
 import { health, listModels } from '../stages/list-models.js';
 import { rateLimit } from '../stages/rate-limit.js';
 import { resolve } from '../stages/resolve.js';
+import type { PassthroughRoute } from '../../config/types.js';
+import { allowRoute } from '../stages/allow-route.js';
+import { passthrough } from '../stages/passthrough.js';
 import type { RouteRow } from './context.js';
 
-const MODEL_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, rateLimit, dispatch] as const;
+const MODEL_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, rateLimit, cache, dispatch] as const;
 const STORED_STAGES = [admit, resolveStored, dispatch] as const;
+const PASSTHROUGH_STAGES = [admit, allowRoute, rateLimit, passthrough] as const;
 
-type Defaults = Omit<RouteRow, 'method' | 'path' | 'name' | 'upstream'>;
+type Defaults = Omit<RouteRow, 'method' | 'path' | 'name' | 'upstream' | 'passthrough'>;
 
-const modelRoute: Defaults = { protocol: responsesProtocol, body: 'json', auth: true, countsUsage: true, streams: true, providers: 'openai', stages: MODEL_STAGES };
-const storedRoute: Defaults = { protocol: responsesProtocol, body: 'none', auth: true, countsUsage: false, streams: false, providers: 'openai', stages: STORED_STAGES };
-const localRoute: Defaults = { protocol: null, body: 'none', auth: true, countsUsage: false, streams: false, providers: 'openai', stages: [admit] };
+const modelRoute: Defaults = { protocol: responsesProtocol, body: 'json', auth: true, countsUsage: true, streams: true, caches: false, providers: 'openai', stages: MODEL_STAGES };
+const storedRoute: Defaults = { protocol: responsesProtocol, body: 'none', auth: true, countsUsage: false, streams: false, caches: false, providers: 'openai', stages: STORED_STAGES };
+const localRoute: Defaults = { protocol: null, body: 'none', auth: true, countsUsage: false, streams: false, caches: false, providers: 'openai', stages: [admit] };
 
-export const ROUTES: readonly RouteRow[] = [
+const rows: readonly Omit<RouteRow, 'passthrough'>[] = [
   { ...modelRoute, method: 'POST', path: '/v1/responses', name: '/v1/responses', upstream: 'responses' },
   { ...modelRoute, method: 'POST', path: '/v1/responses/input_tokens', name: '/v1/responses/input_tokens', upstream: 'responses/input_tokens', streams: false },
-  { ...modelRoute, method: 'POST', path: '/v1/chat/completions', name: '/v1/chat/completions', upstream: 'chat/completions', protocol: chatProtocol, providers: 'openai_compatible' },
+  { ...modelRoute, method: 'POST', path: '/v1/chat/completions', name: '/v1/chat/completions', upstream: 'chat/completions', protocol: chatProtocol, providers: 'openai_compatible', caches: true },
+  { ...modelRoute, method: 'POST', path: '/v1/embeddings', name: '/v1/embeddings', upstream: 'embeddings', protocol: embeddingsProtocol, providers: 'openai_compatible', streams: false },
+  { ...modelRoute, method: 'POST', path: '/v1/moderations', name: '/v1/moderations', upstream: 'moderations', protocol: moderationsProtocol, providers: 'openai_compatible', streams: false },
   { ...storedRoute, method: 'GET', path: '/v1/responses/{id}', name: '/v1/responses/{id}', upstream: 'responses/{id}', streams: true },
   { ...storedRoute, method: 'DELETE', path: '/v1/responses/{id}', name: '/v1/responses/{id}', upstream: 'responses/{id}' },
   { ...storedRoute, method: 'POST', path: '/v1/responses/{id}/cancel', name: '/v1/responses/{id}/cancel', upstream: 'responses/{id}/cancel' },
@@ -34,6 +41,28 @@ export const ROUTES: readonly RouteRow[] = [
   { ...localRoute, method: 'GET', path: '/healthz', name: '/healthz', upstream: null, auth: false, stages: [admit, health] },
 ];
 
-for (const row of ROUTES) {
-  if (row.stages[0] !== admit) throw new Error(`route ${row.method} ${row.path}: the first stage must be admit`);
+export const ROUTES: readonly RouteRow[] = rows.map((row) => ({ ...row, passthrough: null }));
+
+const passthroughRows = new WeakMap<PassthroughRoute, RouteRow>();
+
+/**
+ * The row of a file's passthrough route (built once per route of a runtime): authenticated, the
+ * caller's `allowed_routes`, its rate limit, then a byte-faithful streamed relay. No body rule:
+ * the body is never parsed, so it is neither size-limited nor JSON-checked (a passthrough route
+ * needs api_keys, so the auth-off content-type rule never applies).
+ */
+export function passthroughRow(route: PassthroughRoute): RouteRow {
+  let row = passthroughRows.get(route);
+  if (row === undefined) {
+    row = {
+      method: '*', path: route.pathPrefix, name: `${route.pathPrefix}/*`, protocol: null, body: 'none', auth: true, upstream: null,
+      countsUsage: false, streams: true, caches: false, providers: 'openai_compatible', stages: PASSTHROUGH_STAGES, passthrough: route,
+    };
+    passthroughRows.set(route, row);
+  }
+  return row;
+}
+
+for (const { name, stages } of [...ROUTES, { name: 'passthrough routes', stages: PASSTHROUGH_STAGES }]) {
+  if (stages[0] !== admit) throw new Error(`route ${name}: the first stage must be admit`);
 }

@@ -4,10 +4,11 @@
 // reload never changes a request half-way and never closes an agent a request still needs.
 // Every invariant (§9) is checked here, at start and on every reload, against the bound address.
 import type { Config } from '../../config/types.js';
-import { buildGuardrailChain, type GuardrailChain } from '../../guardrails/index.js';
+import { buildGuardrailScopes, type GuardrailScopes } from '../../guardrails/index.js';
 import { isLoopbackHost } from '../../net/loopback.js';
 import { indexKeys, type KeyIndex } from './key-index.js';
 import { indexModels, type ModelIndex } from './model-index.js';
+import { indexPassthrough, type PassthroughIndex } from './passthrough-index.js';
 import { buildUpstreams, type Upstream } from './upstream.js';
 
 /** Who may reach the proxy, decided once per runtime (§9). */
@@ -26,7 +27,10 @@ export interface Runtime {
   readonly callerCount: number;
   readonly models: ModelIndex;
   readonly upstreams: ReadonlyMap<string, Upstream>;
-  readonly guardrails: GuardrailChain;
+  /** the file's passthrough routes and who may use them */
+  readonly passthrough: PassthroughIndex;
+  /** the guardrail chain of each request, by its model and caller (attachments) */
+  readonly guardrails: GuardrailScopes;
   readonly exposure: Exposure;
   /** the host actually bound, or null before listening */
   readonly boundHost: string | null;
@@ -50,6 +54,9 @@ export function checkInvariants(config: Config, host: string | null): string[] {
   if (authOff && config.proxy.allowedOrigins.includes('*')) {
     errors.push('proxy.allowed_origins "*" needs api_keys: without them any web page could use your provider keys');
   }
+  if (authOff && config.passthroughRoutes.some((r) => r.enabled)) {
+    errors.push('passthrough routes need api_keys: a route relays your provider key to whoever calls it');
+  }
   return errors;
 }
 
@@ -71,7 +78,8 @@ export function buildRuntime(config: Config, boundHost: string | null, previous:
     callerCount: config.apiKeys.length,
     models: indexModels(config.models, config.apiKeys),
     upstreams,
-    guardrails: buildGuardrailChain(config.guardrails, { bufferCapBytes: config.proxy.guardrailBufferBytes }),
+    passthrough: indexPassthrough(config.passthroughRoutes, config.apiKeys),
+    guardrails: buildGuardrailScopes(config.guardrails, config.guardrailAttachments, { bufferCapBytes: config.proxy.guardrailBufferBytes }),
     exposure: {
       authOff: config.apiKeys.length === 0,
       allowedOrigins: new Set(config.proxy.allowedOrigins.filter((o) => o !== '*')),

@@ -1,18 +1,26 @@
 // The dispatch stage: gets the upstream answer for the plan (attempts.ts: retries, failover,
 // deadlines, the abort when the client goes away, non-2xx replies as errors) and hands it to the
 // relay the answer needs (JSON | live SSE | held SSE); names the routing target that served it.
+// A cache hit is relayed as JSON without an upstream call; a storable miss is kept once it passed.
+import type { GuardrailChain } from '../../guardrails/index.js';
+import type { Protocol } from '../../protocols/index.js';
 import { GatewayError } from '../errors.js';
 import type { RelayContext } from '../relay/context.js';
 import { relayHeldStream } from '../relay/held-stream.js';
 import { relayJson } from '../relay/json.js';
 import { relayLiveStream } from '../relay/live-stream.js';
 import type { RequestContext } from '../routes/context.js';
+import type { CachedAnswer } from '../runtime/response-cache.js';
 import { attemptAll } from './attempts.js';
+import { requestChain } from './guard.js';
+import { replyFromBytes } from './upstream-reply.js';
 
 export async function dispatch(ctx: RequestContext): Promise<void> {
-  const { record, res, plan, row, runtime } = ctx;
+  const { record, res, plan, row } = ctx;
   const protocol = row.protocol;
   if (plan === null || protocol === null) throw new GatewayError('internal', `route ${row.name} dispatched without a plan`);
+  const guardrails = requestChain(ctx);
+  if (ctx.cached !== null) return relayCached(ctx, protocol, guardrails, ctx.cached);
   const { candidate, reply: up, abort, clearDeadline } = await attemptAll(ctx, plan);
   try {
     if (record.servedBy !== null) res.setHeader('x-aisix-served-by', record.servedBy);
@@ -20,21 +28,34 @@ export async function dispatch(ctx: RequestContext): Promise<void> {
     const owner = plan.resolved !== null && row.countsUsage && protocol.name === 'responses'
       ? { providerKey: candidate.upstream.key.name, alias: plan.resolved.alias, caller: ctx.caller?.name ?? null }
       : null;
+    const store = ctx.cacheStore;
     const relay: RelayContext = {
-      res, record, protocol, guardrails: runtime.guardrails, up, injectedUsage: ctx.injectedUsage,
-      previews: ctx.services.previews(runtime), countsUsage: row.countsUsage, idleTimeoutMs: candidate.idleTimeoutMs, abortUpstream: () => abort.abort(),
+      res, record, protocol, guardrails, up, injectedUsage: ctx.injectedUsage,
+      previews: ctx.services.previews(ctx.runtime), countsUsage: row.countsUsage, idleTimeoutMs: candidate.idleTimeoutMs, abortUpstream: () => abort.abort(),
       noteResponseId: (id) => {
         if (owner !== null) ctx.services.responseIds.remember(id, owner);
       },
+      keep: store === null ? null : (body, type) => ctx.services.cache.set(store.key, body, type, store.ttlSeconds),
     };
     // a stream request answered with plain JSON (some compatible servers ignore `stream`) is relayed as JSON
     const sse = String(up.headers['content-type'] ?? '').includes('text/event-stream');
     if (!record.stream || !sse) await relayJson(relay);
-    else if (runtime.guardrails.outputPolicy === 'hold') await relayHeldStream(relay);
+    else if (guardrails.outputPolicy === 'hold') await relayHeldStream(relay);
     else await relayLiveStream(relay);
   } catch (err) {
     throw abort.reason instanceof GatewayError ? abort.reason : err;
   } finally {
     clearDeadline();
   }
+}
+
+/** A cache hit: no upstream call, no usage charged; the output guardrails still see the answer. */
+async function relayCached(ctx: RequestContext, protocol: Protocol, guardrails: GuardrailChain, answer: CachedAnswer): Promise<void> {
+  const headers = answer.contentType === null ? {} : { 'content-type': answer.contentType };
+  const relay: RelayContext = {
+    res: ctx.res, record: ctx.record, protocol, guardrails, up: replyFromBytes(200, headers, answer.body), injectedUsage: false,
+    previews: ctx.services.previews(ctx.runtime), countsUsage: false, idleTimeoutMs: 0, abortUpstream: () => undefined,
+    noteResponseId: () => undefined, keep: null,
+  };
+  await relayJson(relay);
 }

@@ -1,8 +1,10 @@
 // The guard stage: input guardrails over every text the route's protocol defines (block → 422,
 // the upstream never contacted; a PII mask rewrites only the masked spans), then the outgoing body
 // — the model rewritten to the upstream id, stream usage asked for where the protocol wants it —
-// serialised once (a failover to a target with another upstream model re-serialises it). The output
-// policy for the relay is the runtime's guardrail chain's.
+// serialised once (a failover to a target with another upstream model re-serialises it). The chain
+// is the one the runtime's guardrail scopes give this request's model and caller (attachments);
+// the relay's output policy is that chain's.
+import type { GuardrailChain } from '../../guardrails/index.js';
 import { requestText } from '../../protocols/index.js';
 import { GatewayError } from '../errors.js';
 import { PREVIEW_BYTES } from '../relay/context.js';
@@ -16,7 +18,7 @@ export function guard(ctx: RequestContext): void {
   const first = plan?.candidates[0]?.resolved;
   if (protocol === null || body === null || first === undefined || first === null) throw new GatewayError('internal', `route ${row.name} guarded without a body`);
   if (ctx.services.previews(runtime)) record.inputPreview = requestText(protocol, body).slice(0, PREVIEW_BYTES);
-  const chain = runtime.guardrails;
+  const chain = requestChain(ctx);
   if (chain.inputActive) {
     const verdict = chain.checkRequest(protocol, body);
     record.guardrails.push(...verdict.hits);
@@ -29,4 +31,10 @@ export function guard(ctx: RequestContext): void {
   ctx.injectedUsage = record.stream && protocol.requestStreamUsage(body);
   ctx.body = body; // the guarded body: a routed request re-sends it with each target's model
   ctx.outgoing = JSON.stringify(body);
+}
+
+/** The guardrails of this request: chosen once, by the requested model and the caller. */
+export function requestChain(ctx: RequestContext): GuardrailChain {
+  ctx.guardrails ??= ctx.runtime.guardrails.chainFor(ctx.plan?.resolved?.model.name ?? null, ctx.caller?.name ?? null);
+  return ctx.guardrails;
 }

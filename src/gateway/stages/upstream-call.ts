@@ -3,6 +3,7 @@
 // refused/reset/DNS/TLS → 502 `connection_failed` naming the host, deadlines → 504. Also turns
 // upstream non-2xx replies into the documented errors (3xx → 502 `upstream_redirect`, 4xx relayed
 // with their envelope, 5xx → 502).
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { readOpenAiError } from '../../protocols/index.js';
 import { GatewayError } from '../errors.js';
@@ -15,7 +16,8 @@ export interface UpstreamCall {
   method: string;
   path: string;
   headers: Record<string, string>;
-  body: string | null;
+  /** a JSON text, or a stream relayed as it arrives (passthrough routes) */
+  body: string | Readable | null;
   signal: UpstreamAbort;
   /** time allowed until response headers (0 = none) */
   headersTimeoutMs: number;

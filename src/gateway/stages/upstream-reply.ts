@@ -175,3 +175,11 @@ function abortReason(reason: unknown): Error {
   if (reason instanceof Error) return reason;
   return Object.assign(new Error('the request was aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
 }
+
+/** A reply whose body is already known (a cached answer): delivered to its consumer as one chunk. */
+export function replyFromBytes(statusCode: number, headers: UpstreamReply['headers'], bytes: Buffer): UpstreamReply {
+  const body = new ReplyBody();
+  body.push({ kind: 'data', chunk: bytes });
+  body.push({ kind: 'end' });
+  return { statusCode, headers, body };
+}

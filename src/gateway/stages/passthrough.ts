@@ -1,0 +1,107 @@
+// The passthrough stage (DESIGN.md §10): relays the request under a route's prefix to its
+// `target_url`, streamed both ways and byte-faithful. The request body goes upstream as it
+// arrives (never parsed or buffered); the caller's credentials, `x-aisix-*` headers, hop-by-hop
+// headers and the provider key's `strip_headers` are removed, and the provider key's secret is
+// injected (`x-api-key` + `anthropic-version` for Anthropic keys, `Authorization: Bearer`
+// otherwise). `timeout_ms` (default proxy.upstream_timeout_ms) bounds the wait for the response
+// headers and a non-SSE body, never a healthy SSE relay. No guardrail inspects this traffic.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { PassthroughRoute } from '../../config/types.js';
+import { GatewayError } from '../errors.js';
+import { REQUEST_ID_HEADER } from '../record/request-id.js';
+import { relayPassthrough } from '../relay/passthrough.js';
+import type { RequestContext } from '../routes/context.js';
+import type { Upstream } from '../runtime/upstream.js';
+import { UpstreamAbort } from './upstream-abort.js';
+import { callUpstream, timeoutError } from './upstream-call.js';
+
+/** Never relayed upstream: hop-by-hop headers, the caller's credentials, and what undici sets itself. */
+const DROPPED = new Set([
+  'authorization', 'x-api-key', 'proxy-authorization', 'host', 'connection', 'keep-alive', 'proxy-connection',
+  'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect',
+]);
+const OURS = 'x-aisix-';
+const ANTHROPIC_VERSION = '2023-06-01';
+
+function isAnthropic(upstream: Upstream): boolean {
+  return upstream.key.provider === 'anthropic' || upstream.key.adapter === 'anthropic';
+}
+
+/** The request headers the target gets. */
+export function passthroughHeaders(client: IncomingHttpHeaders, upstream: Upstream, requestId: string): Record<string, string> {
+  const strip = upstream.key.stripHeaders;
+  const named = String(client.connection ?? '').toLowerCase().split(',').map((h) => h.trim());
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(client)) {
+    if (value === undefined || DROPPED.has(name) || name.startsWith(OURS) || strip.includes(name) || named.includes(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  if (isAnthropic(upstream)) {
+    headers['x-api-key'] = upstream.key.apiKey;
+    headers['anthropic-version'] ??= ANTHROPIC_VERSION;
+  } else {
+    headers.authorization = `Bearer ${upstream.key.apiKey}`;
+  }
+  headers[REQUEST_ID_HEADER] = requestId;
+  return headers;
+}
+
+/** `target_url`'s origin, and its base path joined with the rest of the caller's path and query. */
+function target(route: PassthroughRoute, rest: string): { origin: string; path: string } {
+  const url = new URL(route.targetUrl);
+  const base = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+  return { origin: url.origin, path: `${base}${rest}` || '/' };
+}
+
+function hasBody(client: IncomingHttpHeaders): boolean {
+  return (client['content-length'] !== undefined && client['content-length'] !== '0') || client['transfer-encoding'] !== undefined;
+}
+
+export async function passthrough(ctx: RequestContext): Promise<void> {
+  const { req, res, record, row, runtime } = ctx;
+  const route = row.passthrough;
+  const upstream = route === null ? undefined : runtime.upstreams.get(route.providerKey);
+  if (route === null || upstream === undefined) throw new GatewayError('internal', `route ${row.name} has no provider key`);
+  const url = req.url ?? '/';
+  const { origin, path: upstreamPath } = target(route, url.slice(route.pathPrefix.length, url.length - ctx.query.length));
+  const timeoutMs = route.timeoutMs ?? runtime.config.proxy.upstreamTimeoutMs;
+  const abort = new UpstreamAbort();
+  const deadline = timeoutMs > 0 ? setTimeout(() => abort.abort(timeoutError(timeoutMs)), timeoutMs) : null;
+  const clearDeadline = (): void => {
+    if (deadline !== null) clearTimeout(deadline);
+  };
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const sentAt = performance.now();
+  try {
+    const reply = await callUpstream({
+      upstream: { ...upstream, origin },
+      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+      path: upstreamPath + ctx.query,
+      headers: passthroughHeaders(req.headers, upstream, record.id),
+      body: hasBody(req.headers) ? req : null,
+      signal: abort,
+      headersTimeoutMs: 0,
+      bodyTimeoutMs: 0,
+    });
+    const ms = Math.round((performance.now() - sentAt) * 100) / 100;
+    record.upstreamMs = ms;
+    record.attempts.push({ target: route.name, status: reply.statusCode, error_code: null, ms });
+    const upstreamId = reply.headers['x-request-id'];
+    if (typeof upstreamId === 'string') record.upstreamRequestId = upstreamId;
+    const sse = String(reply.headers['content-type'] ?? '').includes('text/event-stream');
+    if (sse) clearDeadline();
+    await relayPassthrough({ res, record, reply, abortUpstream: () => abort.abort() });
+  } catch (err) {
+    const error = abort.reason instanceof GatewayError ? abort.reason : err;
+    if (record.attempts.length === 0) {
+      const code = error instanceof GatewayError ? (error.errorCode ?? null) : null;
+      record.attempts.push({ target: route.name, status: null, error_code: code, ms: Math.round((performance.now() - sentAt) * 100) / 100 });
+    }
+    throw error;
+  } finally {
+    clearDeadline();
+  }
+}
