@@ -30,3 +30,18 @@ export function triesLabel(event: Pick<RequestFinished, 'attempts'>): string | n
 export function servedByLabel(event: Pick<RequestFinished, 'served_by'>): string | null {
   return event.served_by === null ? null : `via ${event.served_by}`;
 }
+
+/** `cached` when the answer came from a cache policy, else null. */
+export function cacheLabel(event: Pick<RequestFinished, 'cache'>): string | null {
+  return event.cache === 'hit' ? 'cached' : null;
+}
+
+/** `RATE LIMITED` for a request a rate limit refused, else null. */
+export function rateLimitedLabel(event: Pick<RequestFinished, 'outcome'>): string | null {
+  return event.outcome === 'rate_limited' ? 'RATE LIMITED' : null;
+}
+
+/** The marks after a request's numbers, in order: tries, the serving target, a cache hit. */
+export function routeMarks(event: Pick<RequestFinished, 'attempts' | 'served_by' | 'cache'>): string[] {
+  return [triesLabel(event), servedByLabel(event), cacheLabel(event)].filter((m): m is string => m !== null);
+}

@@ -1,11 +1,11 @@
 // The line reporter (no TTY, CI, --no-tui): one line per finished request on stdout, e.g.
 // `12:01:07 200 local-dev gpt-4o-prod→gpt-4o-mini stream 13→9 tok 412ms ttft 180ms` (plus
-// `3 tries` and `via <target>` after retries or failover); config reload notices and warnings go
+// `3 tries`, `via <target>` and `cached` after retries, failover and cache hits; `RATE LIMITED`); config reload notices and warnings go
 // to stderr. Every line passes through terminalSafe: callers, aliases a caller chose, upstream models and error codes, config messages and warnings are
 // printed with their control characters escaped. Stdout goes through the batched writer
 // (backpressure; lines dropped past its cap are announced by one notice line).
 import type { EventBus } from '../events/bus.js';
-import { blockedLabel, servedByLabel, softHits, triesLabel } from '../events/labels.js';
+import { blockedLabel, rateLimitedLabel, routeMarks, softHits } from '../events/labels.js';
 import type { RequestFinished } from '../events/types.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { createBatchedWriter, type BatchedWriterOptions } from './batched-writer.js';
@@ -33,15 +33,12 @@ export function formatRequestLine(e: RequestFinished): string {
   if (e.stream) parts.push('stream');
   const blocked = blockedLabel(e);
   if (blocked !== null) parts.push(blocked);
-  else if (e.outcome !== 'ok') parts.push(e.error_code ?? e.outcome);
+  else if (e.outcome !== 'ok') parts.push(rateLimitedLabel(e) ?? e.error_code ?? e.outcome);
   if (e.usage !== null) parts.push(`${e.usage.input_tokens}→${e.usage.output_tokens} tok`);
   parts.push(ms(e.latency_ms));
   if (e.ttft_ms !== null && e.stream) parts.push(`ttft ${ms(e.ttft_ms)}`);
   if (e.cost_usd !== null) parts.push(`$${e.cost_usd.toFixed(6)}`);
-  const tries = triesLabel(e);
-  if (tries !== null) parts.push(tries);
-  const via = servedByLabel(e);
-  if (via !== null) parts.push(via);
+  parts.push(...routeMarks(e));
   for (const name of softHits(e, 'mask')) parts.push(`masked ${name}`);
   for (const name of softHits(e, 'monitor')) parts.push(`monitor ${name}`);
   return terminalSafe(parts.join(' '));

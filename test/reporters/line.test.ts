@@ -114,3 +114,12 @@ describe('line reporter: retries and failover', () => {
     expect(plain).not.toMatch(/tries|via/);
   });
 });
+
+describe('line reporter: cache hits and rate limits', () => {
+  it('says `cached` for a cache hit and `RATE LIMITED` for a 429 from a rate limit', () => {
+    expect(formatRequestLine(finishedEvent('r1', { cache: 'hit', cost_usd: 0, usage: null }))).toMatch(/ \$0\.000000 cached$/);
+    expect(formatRequestLine(finishedEvent('r2', { cache: 'miss' }))).not.toContain('cached');
+    const limited = formatRequestLine(finishedEvent('r3', { status: 429, outcome: 'rate_limited', error_type: 'rate_limit_exceeded', error_code: null, usage: null }));
+    expect(limited).toMatch(/ 429 .* RATE LIMITED /);
+  });
+});

@@ -1,8 +1,11 @@
 // What each table cell of a row says and how it is coloured, as plain data (RequestRow only lays it
 // out). Errors and blocks are coloured so they stand out at a glance: 5xx red, 4xx yellow,
-// blocks red with the `BLOCKED input|output <guardrail>` mark, aborted requests grey. This is the
-// one place row text is built, so every cell is passed through terminalSafe here: a caller name,
-// an alias a caller chose, an upstream model or error code can never reach the terminal raw.
+// blocks red with the `BLOCKED input|output <guardrail>` mark, aborted requests grey; `RATE
+// LIMITED`, `2 tries`, `via <target>` and `cached` say what limits, retries and the cache did.
+// This is the one place row text is built, so every cell is passed through terminalSafe here: a
+// caller name, an alias a caller chose, an upstream model or error code can never reach the
+// terminal raw.
+import { rateLimitedLabel, routeMarks } from '../../events/labels.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import type { ColumnKey } from './layout.js';
 import type { Row } from './request-store.js';
@@ -91,9 +94,9 @@ function noteCell(row: Row): Cell {
   if (!f) return { text: '', tone: 'plain' };
   const blocked = blockedLabelFor(f);
   if (blocked) return { text: blocked, tone: 'block' };
-  const marks = [monitorLabel(f.guardrails), maskedLabel(f.guardrails)].filter((m): m is string => m !== null);
+  const marks = [...routeMarks(f), monitorLabel(f.guardrails), maskedLabel(f.guardrails)].filter((m): m is string => m !== null);
   if (row.kind === 'error') {
-    const what = f.outcome === 'aborted' ? 'aborted by client' : (f.error_code ?? f.error_type ?? f.outcome);
+    const what = f.outcome === 'aborted' ? 'aborted by client' : (rateLimitedLabel(f) ?? f.error_code ?? f.error_type ?? f.outcome);
     return { text: [what, ...marks].join('  '), tone: f.outcome === 'aborted' ? 'dim' : f.status >= 500 ? 'bad' : 'warn' };
   }
   return { text: marks.join('  '), tone: marks.length > 0 ? 'mark' : 'plain' };

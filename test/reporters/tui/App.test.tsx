@@ -157,6 +157,18 @@ describe('keys', () => {
     expect(selectedLine(await app.press('k', 'k'))).toContain('caller-d');
   });
 
+  it('marks retries, the serving target, cache hits and rate-limited requests in the table', async () => {
+    const app = await renderApp({ columns: 160 });
+    const attempt = (target: string, status: number) => ({ target, status, error_code: null, ms: 5 });
+    app.store.finished(finishedEvent('routed', { caller: 'caller-routed', served_by: 'backup', attempts: [attempt('primary', 500), attempt('backup', 200)] }));
+    app.store.finished(finishedEvent('hit', { caller: 'caller-hit', cache: 'hit', cost_usd: 0, usage: null }));
+    app.store.finished(finishedEvent('limited', { caller: 'caller-limited', status: 429, outcome: 'rate_limited', error_type: 'rate_limit_exceeded', error_code: null, usage: null }));
+    const frame = await app.frame();
+    expect(line(frame, 'caller-routed')).toContain('2 tries  via backup');
+    expect(line(frame, 'caller-hit')).toContain('cached');
+    expect(line(frame, 'caller-limited')).toMatch(/429.*RATE LIMITED/);
+  });
+
   it('the detail view lists every attempt and the routing target that served the answer', async () => {
     const app = await renderApp();
     app.store.finished(
