@@ -1,7 +1,8 @@
 // The built-in `aisix serve --demo` config: aliases onto the bundled mock upstream, one caller key
 // (printed in the banner), and the keyword guardrail `no-codenames` on input and output so a new
 // user can see a block by typing its word. On output it runs in monitor mode: a block-mode output
-// guardrail would hold every demo stream back, and the demo should show live streaming.
+// guardrail would hold every demo stream back, and the demo should show live streaming. Aliases
+// show a retry, a failover, the proxy's own rate limit and a cache hit.
 // It is YAML run through the normal loader, like any user file.
 import { createHash } from 'node:crypto';
 
@@ -35,7 +36,14 @@ models:
       targets:
         - { model: demo-error, priority: 1 }
         - { model: demo, priority: 0 }
+  # the proxy's own rate limit, on the alias (not on the printed key, so the rest of the demo keeps
+  # working): the 4th request in a minute gets 429 RATE LIMITED with Retry-After
+  - { display_name: demo-limited, provider: openai, model_name: mock-echo, provider_key: demo-upstream, retries: 0, rate_limit: { rpm: 3 } }
+  # chat completions on this alias are cached: ask the same twice and the second says \`cached\`
+  - { display_name: demo-cached, provider: openai, model_name: mock-echo, provider_key: demo-upstream, retries: 0 }
   - { display_name: "mock/*", provider: openai, model_name: "*", provider_key: demo-upstream, retries: 0 }
+cache_policies:
+  - { name: demo-cache, applies_to: "model:demo-cached", ttl_seconds: 300 }
 api_keys:
   - display_name: demo-caller
     key_hash: ${hash}
@@ -53,5 +61,8 @@ guardrails:
     enforcement_mode: monitor
     patterns:
       - { kind: literal, value: "${DEMO_BLOCKED_WORD}" }
+guardrail_attachments:
+  - { guardrail_id: no-codenames, scope_type: env, priority: 0 }
+  - { guardrail_id: no-codenames-output, scope_type: env, priority: 0 }
 `;
 }
