@@ -32,6 +32,8 @@ export interface Usage {
   total_tokens: number;
   cached_tokens: number;
   reasoning_tokens: number;
+  /** tokens written to the provider's prompt cache (Anthropic's cache_creation_input_tokens); 0 elsewhere */
+  cache_creation_tokens: number;
 }
 
 /** One upstream attempt of a request (retries and failover make several). */

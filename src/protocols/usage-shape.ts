@@ -21,5 +21,6 @@ export function readUsage(usage: unknown, names: UsageNames): Usage | null {
     total_tokens: typeof total === 'number' ? total : input + output,
     cached_tokens: num(field(field(usage, names.inputDetails), 'cached_tokens')),
     reasoning_tokens: num(field(field(usage, names.outputDetails), 'reasoning_tokens')),
+    cache_creation_tokens: 0,
   };
 }

@@ -59,7 +59,7 @@ describe('describeSummary', () => {
 
 describe('describeUsage', () => {
   it('reads input, cached, output, reasoning and total', () => {
-    expect(describeUsage({ input_tokens: 68, cached_tokens: 64, output_tokens: 36, reasoning_tokens: 32, total_tokens: 104 }))
+    expect(describeUsage({ input_tokens: 68, cached_tokens: 64, output_tokens: 36, reasoning_tokens: 32, total_tokens: 104, cache_creation_tokens: 0 }))
       .toBe('input 68 (cached 64), output 36 (reasoning 32), total 104');
   });
 });

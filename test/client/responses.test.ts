@@ -30,7 +30,7 @@ describe('sendResponsesRequest (JSON)', () => {
     expect(result.error).toBeNull();
     expect(result.text).toBe(INPUT);
     expect(result.model).toBe('mock-echo');
-    expect(result.usage).toEqual({ input_tokens: 4, output_tokens: 4, total_tokens: 8, cached_tokens: 0, reasoning_tokens: 0 });
+    expect(result.usage).toEqual({ input_tokens: 4, output_tokens: 4, total_tokens: 8, cached_tokens: 0, reasoning_tokens: 0, cache_creation_tokens: 0 });
     expect(result.requestId).toMatch(/^req_/);
     expect(result.response?.id).toMatch(/^resp_/);
     expect(result.timings.ttftMs).toBeNull();
@@ -90,7 +90,7 @@ describe('sendResponsesRequest (stream)', () => {
     expect(result.events.map((e) => e.type)).toEqual(types);
     expect(result.terminal).toBe('response.completed');
     expect(result.model).toBe('mock-echo');
-    expect(result.usage).toEqual({ input_tokens: 4, output_tokens: 4, total_tokens: 8, cached_tokens: 0, reasoning_tokens: 0 });
+    expect(result.usage).toEqual({ input_tokens: 4, output_tokens: 4, total_tokens: 8, cached_tokens: 0, reasoning_tokens: 0, cache_creation_tokens: 0 });
     const { headersMs, ttftMs, totalMs } = result.timings;
     expect(ttftMs).not.toBeNull();
     expect(ttftMs as number).toBeGreaterThanOrEqual(headersMs);

@@ -31,6 +31,7 @@ describe('POST /v1/responses through the proxy', () => {
       total_tokens: response.usage?.total_tokens,
       cached_tokens: response.usage?.input_tokens_details.cached_tokens,
       reasoning_tokens: response.usage?.output_tokens_details.reasoning_tokens,
+      cache_creation_tokens: 0,
     });
     const u = response.usage!;
     expect(event?.cost_usd).toBeCloseTo((u.input_tokens * 0.5 + u.output_tokens * 1.5) / 1000, 9);

@@ -255,7 +255,7 @@ describe('streams from a hand-written upstream', () => {
     const body = head + terminal(type, type === 'response.failed' ? { error: { code: 'server_error', message: 'model crashed' } } : {});
     const { res, event } = await streamFrom(body);
     expect(res.body).toBe(body);
-    expect(event.usage).toStrictEqual({ input_tokens: 3, output_tokens: 2, total_tokens: 5, cached_tokens: 1, reasoning_tokens: 0 });
+    expect(event.usage).toStrictEqual({ input_tokens: 3, output_tokens: 2, total_tokens: 5, cached_tokens: 1, reasoning_tokens: 0, cache_creation_tokens: 0 });
     expect(event.response_id).toBe('resp_hand1');
     if (type === 'response.failed') expect(event).toMatchObject({ outcome: 'upstream_error', error_code: 'server_error' });
     else expect(event).toMatchObject({ outcome: 'ok' });

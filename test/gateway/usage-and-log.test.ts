@@ -57,7 +57,7 @@ describe('usage and cost on request.finished', () => {
     const event = await eventOfSdk(response.headers);
     expect(event.usage).toStrictEqual(eventUsage(data.usage!));
     // the mock counts words: 4 in, 4 echoed out
-    expect(event.usage).toStrictEqual({ input_tokens: 4, output_tokens: 4, total_tokens: 8, cached_tokens: 0, reasoning_tokens: 0 });
+    expect(event.usage).toStrictEqual({ input_tokens: 4, output_tokens: 4, total_tokens: 8, cached_tokens: 0, reasoning_tokens: 0, cache_creation_tokens: 0 });
     expect(event.cost_usd).toBeCloseTo(cost(4, 4), 12);
   });
 
@@ -70,7 +70,7 @@ describe('usage and cost on request.finished', () => {
     for await (const e of stream) if (e.type === 'response.completed') usage = e.response.usage;
     const event = await eventOfSdk(response.headers);
     expect(event.usage).toStrictEqual(eventUsage(usage!));
-    expect(event.usage).toStrictEqual({ input_tokens: 8, output_tokens: 6, total_tokens: 14, cached_tokens: 0, reasoning_tokens: 0 });
+    expect(event.usage).toStrictEqual({ input_tokens: 8, output_tokens: 6, total_tokens: 14, cached_tokens: 0, reasoning_tokens: 0, cache_creation_tokens: 0 });
     expect(event.cost_usd).toBeCloseTo(cost(8, 6), 12);
   });
 
@@ -78,7 +78,7 @@ describe('usage and cost on request.finished', () => {
     const res = await postResponses(stack.url, { model: 'reasoning', input: 'think about it', stream: streamed });
     expect(res.status).toBe(200);
     const event = await onlyFinishedFor(stack, res);
-    expect(event.usage).toStrictEqual({ input_tokens: 3 + 64, output_tokens: 3 + 32, total_tokens: 3 + 64 + 3 + 32, cached_tokens: 64, reasoning_tokens: 32 });
+    expect(event.usage).toStrictEqual({ input_tokens: 3 + 64, output_tokens: 3 + 32, total_tokens: 3 + 64 + 3 + 32, cached_tokens: 64, reasoning_tokens: 32, cache_creation_tokens: 0 });
     expect(event.cost_usd).toBeCloseTo(cost(67, 35), 12);
   });
 
@@ -102,7 +102,7 @@ describe('usage and cost on request.finished', () => {
     expect(res.status).toBe(422);
     const event = await onlyFinishedFor(stack, res);
     expect(event).toMatchObject({ outcome: 'blocked_output', status: 422 });
-    expect(event.usage).toStrictEqual({ input_tokens: 2, output_tokens: 4, total_tokens: 6, cached_tokens: 0, reasoning_tokens: 0 });
+    expect(event.usage).toStrictEqual({ input_tokens: 2, output_tokens: 4, total_tokens: 6, cached_tokens: 0, reasoning_tokens: 0, cache_creation_tokens: 0 });
     expect(event.cost_usd).toBeCloseTo(cost(2, 4), 12);
   });
 

@@ -12,6 +12,7 @@ export function eventUsage(u: ResponseUsage): Usage {
     total_tokens: u.total_tokens,
     cached_tokens: u.input_tokens_details.cached_tokens,
     reasoning_tokens: u.output_tokens_details.reasoning_tokens,
+    cache_creation_tokens: 0,
   };
 }
 

@@ -9,7 +9,7 @@ export function startedEvent(id: string, overrides: Partial<RequestStarted> = {}
 }
 
 export function usage(input: number, output: number, extra: Partial<Usage> = {}): Usage {
-  return { input_tokens: input, output_tokens: output, total_tokens: input + output, cached_tokens: 0, reasoning_tokens: 0, ...extra };
+  return { input_tokens: input, output_tokens: output, total_tokens: input + output, cached_tokens: 0, reasoning_tokens: 0, cache_creation_tokens: 0, ...extra };
 }
 
 export function finishedEvent(id: string, overrides: Partial<RequestFinished> = {}): RequestFinished {
