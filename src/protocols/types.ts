@@ -55,6 +55,8 @@ export interface ErrorFields {
   type: string;
   param?: string | undefined;
   code?: string | undefined;
+  /** the HTTP status the error is sent with (envelopes that name types by status read it) */
+  status?: number | undefined;
 }
 
 /** Ids a request body names that the proxy binds to callers (DESIGN.md §3). */
@@ -64,7 +66,7 @@ export interface ReferencedIds {
 }
 
 export interface Protocol {
-  readonly name: 'responses' | 'chat' | 'embeddings' | 'moderations';
+  readonly name: 'responses' | 'chat' | 'embeddings' | 'moderations' | 'messages';
   /** the requested model (`model` field), as sent: the caller's type, unchecked */
   model(body: Record<string, unknown>): unknown;
   /** a copy-free rewrite of the model field to the upstream model id */
@@ -85,8 +87,11 @@ export interface Protocol {
   createTap(onFirstDelta: () => void): StreamTap;
   /** streams: asks the upstream for usage when the client did not; true when it did so */
   requestStreamUsage(body: Record<string, unknown>): boolean;
-  /** the frames appended when an upstream stream breaks before its terminal event */
-  interruptedFrames(message: string, sequence: number): string;
+  /**
+   * the frames appended when an upstream stream breaks before its terminal event: an error frame,
+   * and a terminal failure frame where the grammar has one (the id is the tap's, when it saw one)
+   */
+  interruptedFrames(message: string, sequence: number, responseId: string | null): string;
   /** response and conversation ids named by a request body */
   referencedIds(body: Record<string, unknown>): ReferencedIds;
   /** the error body in this protocol's envelope */

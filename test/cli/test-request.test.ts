@@ -241,7 +241,7 @@ describe('aisix test-request through the proxy (in-process gateway)', () => {
     expect(input.startsWith(run.stdout.trimEnd())).toBe(true);
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^error in stream upstream_stream_interrupted: /);
-    expect(lines[1]).toBe('status          200 (stream ended early)');
+    expect(lines[1]).toBe('status          200 failed'); // the response.failed after the error frame
     const [finished] = await stack.waitForEvents(1);
     expect(lines[2]).toBe(`request id      ${finished?.id}`);
   });

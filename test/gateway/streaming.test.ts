@@ -154,19 +154,28 @@ describe('what decides and shapes a stream', () => {
 describe('streams that break before their terminal event', () => {
   /** The appended error frame must follow the last sequence number the client saw. */
   function expectInterrupted(frames: RawFrame[], message: RegExp): void {
-    const last = frames.at(-1);
-    const before = frames.slice(0, -1);
+    const [error, failed] = frames.slice(-2);
+    const before = frames.slice(0, -2);
     expect(before.length).toBeGreaterThan(1);
     const seen = frameJson(before);
     expect(seen.map((e) => e.sequence_number)).toEqual(seen.map((_e, i) => i));
     expect(seen.some((e) => e.type === 'response.output_text.delta')).toBe(true);
     expect(seen.some((e) => typeof e.type === 'string' && ['response.completed', 'response.incomplete', 'response.failed'].includes(e.type))).toBe(false);
-    expect(last?.event).toBe('error');
-    expect(JSON.parse(last?.data ?? '')).toStrictEqual({
+    expect(error?.event).toBe('error');
+    const errorJson = JSON.parse(error?.data ?? '') as { message: string };
+    expect(errorJson).toStrictEqual({
       type: 'error',
       code: 'upstream_stream_interrupted',
       message: expect.stringMatching(message),
       sequence_number: lastSequence(before) + 1,
+    });
+    // then the terminal failure, with the same reason, for clients that only read terminal events
+    expect(failed?.event).toBe('response.failed');
+    const created = seen.find((e) => e.type === 'response.created') as { response: { id: string } } | undefined;
+    expect(JSON.parse(failed?.data ?? '')).toMatchObject({
+      type: 'response.failed',
+      sequence_number: lastSequence(before) + 2,
+      response: { id: created?.response.id, status: 'failed', error: { code: 'upstream_stream_interrupted', message: errorJson.message } },
     });
   }
 
@@ -201,7 +210,7 @@ describe('streams that break before their terminal event', () => {
     expect(stack.events.map((e) => e.id).filter((e) => e.startsWith(id))).toEqual([id, `${id}-later`]);
   });
 
-  it('lets the official SDK see the error event as the last event of a cut stream', async () => {
+  it('lets the official SDK see the error event, then response.failed with the same reason, as the last events of a cut stream', async () => {
     const stream = await stack.client().responses.create({ model: 'cut', input: INPUT, stream: true });
     const types: string[] = [];
     let last: ResponseStreamEvent | undefined;
@@ -211,7 +220,8 @@ describe('streams that break before their terminal event', () => {
     }
     expect(types).toContain('response.output_text.delta');
     expect(types).not.toContain('response.completed');
-    expect(last).toMatchObject({ type: 'error', code: 'upstream_stream_interrupted', sequence_number: types.length - 1 });
+    expect(types.slice(-2)).toEqual(['error', 'response.failed']);
+    expect(last).toMatchObject({ type: 'response.failed', sequence_number: types.length - 1, response: { status: 'failed', error: { code: 'upstream_stream_interrupted' } } });
   });
 });
 
@@ -245,10 +255,12 @@ describe('streams from a hand-written upstream', () => {
 
   function expectErrorFrameAfter(res: RawResponse, lastCompleteSequence: number): void {
     const frames = parseSse(res.body);
-    expect(frames.at(-1)?.event).toBe('error');
-    expect(JSON.parse(frames.at(-1)?.data ?? '')).toStrictEqual({
+    expect(frames.at(-2)?.event).toBe('error');
+    expect(JSON.parse(frames.at(-2)?.data ?? '')).toStrictEqual({
       type: 'error', code: 'upstream_stream_interrupted', message: expect.any(String), sequence_number: lastCompleteSequence + 1,
     });
+    expect(frames.at(-1)?.event).toBe('response.failed');
+    expect(JSON.parse(frames.at(-1)?.data ?? '')).toMatchObject({ sequence_number: lastCompleteSequence + 2, response: { id: 'resp_hand1', status: 'failed' } });
   }
 
   it.each(['response.incomplete', 'response.failed'])('reads usage from a %s terminal event and appends nothing', async (type) => {

@@ -47,7 +47,7 @@ export function relayLiveStream(ctx: RelayContext, held: readonly Buffer[] = [])
         const message = failure ?? 'the upstream closed the stream before its terminal event';
         // close whatever partial frame was relayed so the error frame stands on its own
         const gap = reframe || atFrameBoundary(tail) ? '' : '\n\n';
-        res.write(gap + protocol.interruptedFrames(message, tap.nextSequence()));
+        res.write(gap + protocol.interruptedFrames(message, tap.nextSequence(), tap.responseId));
         record.fail('upstream_error', record.status, { type: 'upstream_error', code: 'upstream_stream_interrupted', message });
       } else if (tap.inBandError !== null) {
         record.fail('upstream_error', record.status, tap.inBandError);

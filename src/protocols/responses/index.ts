@@ -1,5 +1,5 @@
 // The OpenAI Responses protocol (`POST /v1/responses` and its model sub-routes): model and stream
-// fields, guardrail texts, stream grammar, usage, the interrupted-stream frame, the ids a body
+// fields, guardrail texts, stream grammar, usage, the interrupted-stream frames, the ids a body
 // refers to (`previous_response_id`, `conversation`), and the OpenAI error envelope.
 import { record } from '../json-fields.js';
 import { renderOpenAiError } from '../openai-error.js';
@@ -13,6 +13,20 @@ import { responsesOutputSlots, responsesRequestSlots } from './texts.js';
 import { responsesUsage } from './usage.js';
 
 export const INTERRUPTED_CODE = 'upstream_stream_interrupted';
+
+/**
+ * `error`, then `response.failed` carrying the same reason in `response.error` (DESIGN.md §3, §11):
+ * clients that only read terminal events report the proxy's reason, not their own "stream closed".
+ */
+function interruptedFrames(message: string, sequence: number, responseId: string | null): string {
+  const error = { type: 'error', code: INTERRUPTED_CODE, message, sequence_number: sequence };
+  const failed = {
+    type: 'response.failed',
+    sequence_number: sequence + 1,
+    response: { id: responseId ?? 'resp_interrupted', object: 'response', status: 'failed', error: { code: INTERRUPTED_CODE, message }, incomplete_details: null, output: [] },
+  };
+  return `event: error\ndata: ${JSON.stringify(error)}\n\nevent: response.failed\ndata: ${JSON.stringify(failed)}\n\n`;
+}
 
 function referencedIds(body: Record<string, unknown>): ReferencedIds {
   const responses = typeof body.previous_response_id === 'string' ? [body.previous_response_id] : [];
@@ -31,8 +45,7 @@ export const responsesProtocol: Protocol = {
   readUsage: responsesUsage,
   createTap: createResponsesTap,
   requestStreamUsage: () => false,
-  interruptedFrames: (message, sequence) =>
-    `event: error\ndata: ${JSON.stringify({ type: 'error', code: INTERRUPTED_CODE, message, sequence_number: sequence })}\n\n`,
+  interruptedFrames,
   referencedIds,
   renderError: renderOpenAiError,
 };
