@@ -83,6 +83,12 @@ function parityWarning(kind: 'model' | 'api_key', identity: string, via: Via, po
       ctx.scope,
       `AISIX compares \`api_key:\` with the caller's derived id, so in production this policy would cache nothing — write \`api_key:${deriveResourceId('api_keys', identity)}\` (the id of ${JSON.stringify(identity)}), which the local proxy accepts too`,
     );
+  } else if (kind === 'model' && identity.includes('*')) {
+    ctx.sink.warning(
+      pos,
+      ctx.scope,
+      `\`model:${identity}\` names a wildcard model's pattern, but requests send a concrete name (such as \`${identity.replace('*', 'gpt-4o')}\`) and \`model:\` is compared with it, so this policy caches nothing — name the model the requests send`,
+    );
   } else if (kind === 'model' && via === 'id') {
     ctx.sink.warning(
       pos,

@@ -100,7 +100,7 @@ export class GatewayError extends Error {
   /** The body to send: the relayed upstream envelope, or one rendered in the route's envelope. */
   body(protocol: Protocol | null = null): string {
     if (this.rawBody !== undefined) return this.rawBody;
-    const fields = { message: this.message, type: this.type, param: this.param, code: this.errorCode };
+    const fields = { message: this.message, type: this.type, param: this.param, code: this.errorCode, status: this.status };
     return protocol === null ? renderOpenAiError(fields) : protocol.renderError(fields);
   }
 }

@@ -15,7 +15,7 @@ import { CALL_ID_HEADER, REQUEST_ID_HEADER, requestIdFor } from './record/reques
 import { RequestRecord } from './record/request-record.js';
 import { sendError } from './relay/error.js';
 import { answerPreflight } from './relay/local.js';
-import type { GatewayServices, RequestContext } from './routes/context.js';
+import { httpClient, type GatewayServices, type RequestContext } from './routes/context.js';
 import { matchRoute, unmatchedRouteName, type RouteMatch } from './routes/match.js';
 import { passthroughRow } from './routes/table.js';
 import { ResponseIds } from './runtime/response-ids.js';
@@ -117,8 +117,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       record.route = match.row.name;
       ctx = {
-        req, res, record, runtime: taken, row: match.row, id: match.id, query: url.length > path.length ? url.slice(path.length) : '', services,
-        caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null,
+        req, res, client: httpClient(res), record, runtime: taken, row: match.row, id: match.id, query: url.length > path.length ? url.slice(path.length) : '', services,
+        caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null, frame: null,
       };
       void runStages(ctx).catch((err: unknown) => sendError({ res, record, bus, req, requestTimeoutMs: taken.config.proxy.requestTimeoutMs, protocol: ctx?.row.protocol }, err));
     } catch (err) {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseCache } from '../../src/gateway/runtime/response-cache.js';
 import { finishedFor, requestIdOf } from '../helpers/finished.js';
 import { jsonOf, postResponses, rawRequest, type RawResponse } from '../helpers/http.js';
-import { apiKey, CALLER_KEY, configYaml, DEFAULT_MODELS, model, piiGuardrail, startStack, type Stack } from '../helpers/stack.js';
+import { apiKey, CALLER_KEY, configYaml, DEFAULT_MODELS, model, piiGuardrail, providerKey, startStack, type Stack } from '../helpers/stack.js';
 
 const OTHER_KEY = 'sk-other-caller';
 let clock = 1_000_000_000_000;
@@ -35,7 +35,13 @@ beforeAll(async () => {
     env: { OTHER_KEY },
     cache: new ResponseCache(() => clock),
     yaml: configYaml({
-      models: [...DEFAULT_MODELS, model('shared', 'mock-echo'), model('uncached', 'mock-echo'), model('masked', 'mock-echo')],
+      provider_keys: [providerKey('mock'), providerKey('tenanted', '${MOCK_URL}/v1', { request: { forward_client_headers: ['x-tenant'] } })],
+      models: [
+        ...DEFAULT_MODELS, model('shared', 'mock-echo'), model('uncached', 'mock-echo'), model('masked', 'mock-echo'),
+        model('tenant', 'mock-echo', { provider_key: 'tenanted' }),
+        model('flaky-first', 'mock-burst-500', { retries: 0 }), model('steady-second', 'mock-echo', { retries: 0 }),
+        { display_name: 'routed', routing: { strategy: 'failover', targets: [{ model: 'flaky-first', priority: 1 }, { model: 'steady-second', priority: 0 }] } },
+      ],
       api_keys: [apiKey('dev', 'CALLER_KEY'), apiKey('other', 'OTHER_KEY')],
       guardrails: [piiGuardrail('emails', [['email', 'mask']], { hook_point: 'output' })],
       guardrail_attachments: [{ guardrail_id: 'emails', scope_type: 'model', scope_id: 'masked', priority: 1 }],
@@ -45,6 +51,8 @@ beforeAll(async () => {
         { name: 'masked', applies_to: 'model:masked' },
         { name: 'off', applies_to: 'model:uncached', enabled: false },
         { name: 'errors', applies_to: 'model:error-500' },
+        { name: 'tenants', applies_to: 'model:tenant' },
+        { name: 'routed', applies_to: 'model:routed' },
       ],
     }),
   });
@@ -161,8 +169,30 @@ describe('exact cache on chat completions', () => {
     const first = await chat({ ...ask('broken'), model: 'error-500' });
     const second = await chat({ ...ask('broken'), model: 'error-500' });
     expect([first.status, second.status]).toEqual([502, 502]);
-    expect([first.headers['x-aisix-cache'], second.headers['x-aisix-cache']]).toEqual(['miss', 'miss']);
+    // an error answer says nothing about the cache (nothing was stored)
+    expect([first.headers['x-aisix-cache'], second.headers['x-aisix-cache']]).toEqual([undefined, undefined]);
     const after = stack.mock.requests().filter((r) => r.path === '/v1/chat/completions' && r.body.includes('mock-error-500')).length;
     expect(after - before).toBe(2);
+  });
+
+  it('keys on the client headers the provider key forwards upstream', async () => {
+    const alpha = await chat({ ...ask('tenant question'), model: 'tenant' }, { 'x-tenant': 'alpha' });
+    const beta = await chat({ ...ask('tenant question'), model: 'tenant' }, { 'x-tenant': 'beta' });
+    const alphaAgain = await chat({ ...ask('tenant question'), model: 'tenant' }, { 'x-tenant': 'alpha' });
+    expect([alpha.headers['x-aisix-cache'], beta.headers['x-aisix-cache'], alphaAgain.headers['x-aisix-cache']]).toEqual(['miss', 'miss', 'hit']);
+    expect(alphaAgain.body).toBe(alpha.body);
+  });
+
+  it('stores a routing model\'s answer under the target that served it, never under the one that failed', async () => {
+    // flaky-first (mock-burst-500) fails its first 3 calls; steady-second answers meanwhile
+    const failedOver = [];
+    for (let i = 0; i < 3; i++) failedOver.push(await chat({ ...ask('routed question'), model: 'routed' }));
+    expect(failedOver.map((r) => [r.status, r.headers['x-aisix-served-by'], r.headers['x-aisix-cache']])).toEqual(Array(3).fill([200, 'steady-second', 'miss']));
+    const recovered = await chat({ ...ask('routed question'), model: 'routed' });
+    expect([recovered.headers['x-aisix-served-by'], recovered.headers['x-aisix-cache']]).toEqual(['flaky-first', 'miss']);
+    const hit = await chat({ ...ask('routed question'), model: 'routed' });
+    expect(hit.headers['x-aisix-cache']).toBe('hit');
+    expect(hit.body).toBe(recovered.body);
+    expect((jsonOf(hit) as { model: string }).model).toBe('mock-burst-500');
   });
 });

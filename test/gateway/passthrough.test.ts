@@ -6,6 +6,7 @@
 // untouched), auth (401), the caller's rate limit (429), upstream statuses relayed as they are, and
 // the event (route, attempts, outcome). A route loaded while auth is off is refused.
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
 import { finishedFor, requestIdOf } from '../helpers/finished.js';
@@ -22,7 +23,7 @@ beforeAll(async () => {
     env: { OTHER_KEY, LIMITED_KEY, ANTHROPIC_SECRET },
     yaml: configYaml({
       provider_keys: [
-        providerKey('mock', '${MOCK_URL}/v1', { strip_headers: ['X-Drop-Me', 'cookie'] }),
+        providerKey('mock', '${MOCK_URL}/v1', { strip_headers: ['X-Drop-Me'] }), // cookies go anyway
         { display_name: 'claude', provider: 'anthropic', api_key: '${ANTHROPIC_SECRET}', api_base: '${MOCK_URL}' },
       ],
       api_keys: [
@@ -60,6 +61,21 @@ function send(path: string, options: { method?: string; headers?: Record<string,
     });
     req.on('error', reject);
     req.end(options.body);
+  });
+}
+
+/** The status for a request line sent as written (URL resolution would remove its dot segments). */
+function statusOfRawPath(path: string): Promise<number> {
+  const { port } = new URL(stack.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${CALLER_KEY}\r\nconnection: close\r\n\r\n`);
+    });
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('end', () => resolve(Number(text.slice(9, 12))));
+    socket.on('error', reject);
   });
 }
 
@@ -168,6 +184,15 @@ describe('passthrough routes', () => {
     expect(second.status).toBe(429);
     expect(Number(second.headers['retry-after'])).toBeGreaterThan(0);
     expect((await finishedFor(stack, requestIdOf(second))).outcome).toBe('rate_limited');
+  });
+
+  it('refuses a path that could climb out of the target base, before contacting the upstream', async () => {
+    const before = stack.mock.requests().length;
+    for (const path of ['/raw/../v1/models', '/raw/x/../../other', '/raw/%2e%2e/v1/models', '/raw/%2E./x', '/raw/a%2Fb', '/raw/a%5cb', '/raw/./x']) {
+      expect(await statusOfRawPath(path), path).toBe(400);
+    }
+    expect(stack.mock.requests().length).toBe(before);
+    expect((await rawRequest(stack.url, { method: 'GET', path: '/raw/v1..x/a.b', headers: { authorization: `Bearer ${CALLER_KEY}` } })).status).toBe(200);
   });
 
   it('matches on path segments: /rawer is not under /raw', async () => {

@@ -28,6 +28,9 @@ export class RequestRecord {
   attempts: Attempt[] = [];
   servedBy: string | null = null;
   cache: 'hit' | 'miss' | 'bypass' | null = null;
+  transport: 'http' | 'websocket' = 'http';
+  /** the proxy cut the answer short on purpose (its outcome says why): not a client abort */
+  endedByProxy = false;
   inputPreview: string | undefined;
   outputPreview: string | undefined;
   private finished = false;
@@ -64,7 +67,7 @@ export class RequestRecord {
   finish(bus: EventBus, clientGone: boolean): void {
     if (this.finished) return;
     this.finished = true;
-    if (clientGone) {
+    if (clientGone && !this.endedByProxy) {
       this.status = 499;
       this.outcome = 'aborted';
     }
@@ -95,7 +98,7 @@ export class RequestRecord {
       ttft_ms: this.ttftMs,
       upstream_request_id: this.upstreamRequestId,
       response_id: this.responseId,
-      transport: 'http',
+      transport: this.transport,
       attempts: this.attempts,
       served_by: this.servedBy,
       cache: this.cache,

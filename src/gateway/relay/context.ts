@@ -31,9 +31,10 @@ export interface RelayContext {
 
 export const PREVIEW_BYTES = 2048;
 
-/** Headers for a successful reply: the upstream's content type and request id, plus ours. */
+/** Headers for a successful reply: the upstream's content type and request id, plus ours (the cache's verdict too). */
 export function successHeaders(ctx: RelayContext, extra: Record<string, string | number> = {}): Record<string, string | number> {
   const headers: Record<string, string | number> = { 'x-aisix-request-id': ctx.record.id, ...extra };
+  if (ctx.record.cache !== null) headers['x-aisix-cache'] = ctx.record.cache;
   const type = ctx.up.headers['content-type'];
   if (typeof type === 'string') headers['content-type'] = type;
   const upstreamId = ctx.up.headers['x-request-id'];

@@ -86,9 +86,44 @@ export interface GatewayServices {
   previews(runtime: Runtime): boolean;
 }
 
+/**
+ * The client end of one request, as the stages see it: an HTTP response, or one `response.create`
+ * turn of a WebSocket (which has no headers of its own). Stages that only need to know when the
+ * answer is over, whether the client left, or to add a header go through this, so they serve both.
+ */
+export interface ClientSide {
+  readonly transport: 'http' | 'websocket';
+  /** a header on the answer (HTTP); dropped on WebSocket turns */
+  setHeader(name: string, value: string): void;
+  /** runs `cb` once, when the answer is over (sent, failed or abandoned); at once if it already is */
+  onEnd(cb: () => void): void;
+  /** runs `cb` once if the client goes away before the answer is complete */
+  onGone(cb: () => void): void;
+}
+
+/** The HTTP response's ClientSide. */
+export function httpClient(res: ServerResponse): ClientSide {
+  return {
+    transport: 'http',
+    setHeader: (name, value) => void res.setHeader(name, value),
+    onEnd: (cb) => {
+      if (res.closed) cb();
+      else res.once('close', cb);
+    },
+    onGone: (cb) => {
+      res.once('close', () => {
+        if (!res.writableFinished) cb();
+      });
+    },
+  };
+}
+
 export interface RequestContext {
+  /** the HTTP request (a WebSocket turn's: the upgrade request, for its headers) */
   readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  /** the HTTP response; null on a WebSocket turn (stages that write use their relay) */
+  readonly res: ServerResponse | null;
+  readonly client: ClientSide;
   readonly record: RequestRecord;
   readonly runtime: Runtime;
   readonly row: RouteRow;
@@ -109,5 +144,13 @@ export interface RequestContext {
   /** a cache hit to serve instead of calling the upstream */
   cached: CachedAnswer | null;
   /** where to store the answer once it passed (a cache miss that may be stored) */
-  cacheStore: { key: string; ttlSeconds: number } | null;
+  cacheStore: { keyFor: (answered: Candidate) => string; ttlSeconds: number } | null;
+  /** a WebSocket turn's `response.create` frame, read in place of an HTTP body */
+  frame: Buffer | null;
+}
+
+/** The HTTP response of a stage that only HTTP routes run. */
+export function httpResponse(ctx: RequestContext): ServerResponse {
+  if (ctx.res === null) throw new Error(`route ${ctx.row.name}: an HTTP-only stage ran on a WebSocket turn`);
+  return ctx.res;
 }

@@ -2,8 +2,8 @@
 // a policy stored, by key, until its TTL passes. In-process and across config reloads (the gateway
 // owns one; the policies are read from the runtime each request took). Bounded in entries and
 // bytes, least recently used evicted first. The key is a SHA-256 over the policy, the caller (unless
-// the policy's scope is `env`), the requested model, the upstream model and provider key, and the
-// request body with its object keys sorted. The clock is injectable for tests.
+// the policy's scope is `env`), the requested model, the upstream model and provider key, the
+// client headers forwarded upstream, and the request body with its object keys sorted. The clock is injectable for tests.
 import { createHash } from 'node:crypto';
 import type { CachePolicy } from '../../config/types.js';
 
@@ -22,6 +22,8 @@ export interface CacheKeyParts {
   readonly model: string;
   readonly upstreamModel: string;
   readonly providerKey: string;
+  /** client headers forwarded upstream (`forward_client_headers`) */
+  readonly headers: Readonly<Record<string, string>>;
   readonly body: unknown;
 }
 
@@ -72,7 +74,7 @@ export class ResponseCache {
 
 export function cacheKey(parts: CacheKeyParts): string {
   const scope = parts.policy.scope === 'env' ? null : parts.caller;
-  const material = [parts.policy.name, scope, parts.model, parts.upstreamModel, parts.providerKey, sortedKeys(parts.body)];
+  const material = [parts.policy.name, scope, parts.model, parts.upstreamModel, parts.providerKey, sortedKeys(parts.headers), sortedKeys(parts.body)];
   return createHash('sha256').update(JSON.stringify(material)).digest('hex');
 }
 
@@ -86,16 +88,16 @@ function sortedKeys(value: unknown): unknown {
 }
 
 /**
- * The enabled policy covering a request to `model` (display_name) from `caller`: the most
+ * The enabled policy covering a request for the model name `requested` from `caller`: the most
  * specific one (`api_key:` before `model:` before `all`), the first in the file among equals.
  */
-export function pickCachePolicy(policies: readonly CachePolicy[], model: string, caller: string | null): CachePolicy | null {
+export function pickCachePolicy(policies: readonly CachePolicy[], requested: string, caller: string | null): CachePolicy | null {
   let best: CachePolicy | null = null;
   let bestRank = 0;
   for (const policy of policies) {
     if (!policy.enabled) continue;
     const to = policy.appliesTo;
-    const rank = to.kind === 'api_key' ? (to.name === caller ? 3 : 0) : to.kind === 'model' ? (to.name === model ? 2 : 0) : 1;
+    const rank = to.kind === 'api_key' ? (to.name === caller ? 3 : 0) : to.kind === 'model' ? (to.name === requested ? 2 : 0) : 1;
     if (rank > bestRank) {
       best = policy;
       bestRank = rank;

@@ -6,18 +6,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderKey } from '../../config/types.js';
 import { GatewayError } from '../errors.js';
 import { createAgent, identityOf, type AgentHandle } from './agents.js';
+import { CALLER_CREDENTIALS, connectionNamed, crossesProxy } from '../http/header-policy.js';
 import { anyGlob, compileGlob, type Glob } from './glob.js';
 
 const OPENAI_BASE = 'https://api.openai.com/v1';
 const PASTED_SUFFIXES = ['/responses', '/chat/completions', '/completions', '/embeddings', '/messages'];
-/** Never forwarded, whatever the allowlist says (credentials, hop-by-hop, body and our own headers). */
-const NEVER_FORWARDED = new Set([
-  'authorization', 'x-api-key', 'api-key', 'x-goog-api-key', 'proxy-authorization', 'cookie', 'host',
-  'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length',
-  'content-type', 'accept', 'accept-encoding', 'traceparent', 'tracestate',
-]);
-/** Prefixes never forwarded either: our own headers, SDK telemetry, AWS request signing (AISIX rules). */
-const NEVER_FORWARDED_PREFIXES = ['x-aisix-', 'x-stainless-', 'x-amz-'];
+/** Never forwarded on model routes, whatever the allowlist says: besides the header policy's, the body's own headers and trace context. */
+const NEVER_FORWARDED = new Set(['api-key', 'x-goog-api-key', 'content-length', 'content-type', 'accept', 'accept-encoding', 'traceparent', 'tracestate']);
+/** Prefixes never forwarded either: SDK telemetry and AWS request signing (AISIX rules). */
+const NEVER_FORWARDED_PREFIXES = ['x-stainless-', 'x-amz-'];
 
 export interface Upstream {
   readonly key: ProviderKey;
@@ -87,8 +84,9 @@ export function upstreamHeaders(options: { upstream: Upstream; requestId: string
   };
   if (options.json) headers['content-type'] = 'application/json';
   if (upstream.forwardHeaders.length === 0) return headers;
+  const named = connectionNamed(client);
   for (const [name, value] of Object.entries(client)) {
-    if (value === undefined || NEVER_FORWARDED.has(name) || NEVER_FORWARDED_PREFIXES.some((p) => name.startsWith(p))) continue;
+    if (value === undefined || !crossesProxy(name, named) || CALLER_CREDENTIALS.has(name) || NEVER_FORWARDED.has(name) || NEVER_FORWARDED_PREFIXES.some((p) => name.startsWith(p))) continue;
     if (anyGlob(upstream.forwardHeaders, name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;

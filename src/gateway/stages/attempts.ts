@@ -73,8 +73,7 @@ class ClientWatch {
   private wake: (() => void) | null = null;
 
   constructor(ctx: RequestContext) {
-    ctx.res.once('close', () => {
-      if (ctx.res.writableFinished) return;
+    ctx.client.onGone(() => {
       this.gone = true;
       this.current?.abort(); // the client left: stop the upstream at once
       this.wake?.();

@@ -3,13 +3,14 @@
 // Rows whose `caches` is false and streams are `bypass` (AISIX caches non-streaming chat
 // completions only); request `Cache-Control: no-cache` skips the read, `no-store` the write. A hit
 // is served by dispatch without an upstream call (output guardrails still run); a miss is stored by
-// the JSON relay once the answer passed. `x-aisix-cache` says which; no policy, no header.
+// the JSON relay once the answer passed, under the target that answered. The relay's success
+// headers carry `x-aisix-cache` (no policy, no header; an error answer has none either).
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../errors.js';
-import type { RequestContext } from '../routes/context.js';
+import { REQUEST_ID_HEADER } from '../record/request-id.js';
+import type { Candidate, RequestContext } from '../routes/context.js';
 import { cacheKey, pickCachePolicy } from '../runtime/response-cache.js';
-
-export const CACHE_HEADER = 'x-aisix-cache';
+import { upstreamHeaders } from '../runtime/upstream.js';
 
 function directives(headers: IncomingHttpHeaders): { noCache: boolean; noStore: boolean } {
   const value = headers['cache-control'];
@@ -19,31 +20,42 @@ function directives(headers: IncomingHttpHeaders): { noCache: boolean; noStore: 
 }
 
 export function cache(ctx: RequestContext): void {
-  const { plan, record, res, row, runtime } = ctx;
+  const { plan, record, row, runtime } = ctx;
   const policies = runtime.config.cachePolicies;
   if (policies.length === 0) return;
   const resolved = plan?.resolved;
   const first = plan?.candidates[0];
   if (resolved == null || first === undefined) throw new GatewayError('internal', `route ${row.name} reached the cache without a plan`);
-  const policy = pickCachePolicy(policies, resolved.model.name, ctx.caller?.name ?? null);
+  // `model:` names what the request sends (AISIX compares the requested model)
+  const policy = pickCachePolicy(policies, resolved.alias, ctx.caller?.name ?? null);
   if (policy === null) return;
   const { noCache, noStore } = directives(ctx.req.headers);
-  const cacheable = row.caches && !record.stream;
-  if (!cacheable) {
+  if (!row.caches || record.stream) {
     record.cache = 'bypass';
-  } else {
-    const key = cacheKey({
+    return;
+  }
+  const keyFor = (candidate: Candidate): string =>
+    cacheKey({
       policy,
       caller: ctx.caller?.name ?? null,
       model: resolved.alias,
-      upstreamModel: first.resolved?.upstreamModel ?? '',
-      providerKey: first.upstream.key.name,
+      upstreamModel: candidate.resolved?.upstreamModel ?? '',
+      providerKey: candidate.upstream.key.name,
+      // client headers the provider key forwards can change the answer
+      headers: forwardedHeaders(candidate, ctx.req.headers),
       body: ctx.body,
     });
-    const hit = noCache ? null : ctx.services.cache.get(key);
-    ctx.cached = hit;
-    ctx.cacheStore = hit === null && !noStore ? { key, ttlSeconds: policy.ttlSeconds } : null;
-    record.cache = hit !== null ? 'hit' : noStore ? 'bypass' : 'miss';
-  }
-  res.setHeader(CACHE_HEADER, record.cache);
+  const hit = noCache ? null : ctx.services.cache.get(keyFor(first));
+  ctx.cached = hit;
+  // stored under the target that answered (a routing model may fail over)
+  ctx.cacheStore = hit === null && !noStore ? { keyFor, ttlSeconds: policy.ttlSeconds } : null;
+  record.cache = hit !== null ? 'hit' : noStore ? 'bypass' : 'miss';
+}
+
+function forwardedHeaders(candidate: Candidate, client: IncomingHttpHeaders): Record<string, string> {
+  if (candidate.upstream.forwardHeaders.length === 0) return {};
+  const headers = upstreamHeaders({ upstream: candidate.upstream, requestId: '', client, json: false });
+  delete headers.authorization;
+  delete headers[REQUEST_ID_HEADER];
+  return headers;
 }

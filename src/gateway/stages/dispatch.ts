@@ -9,14 +9,15 @@ import type { RelayContext } from '../relay/context.js';
 import { relayHeldStream } from '../relay/held-stream.js';
 import { relayJson } from '../relay/json.js';
 import { relayLiveStream } from '../relay/live-stream.js';
-import type { RequestContext } from '../routes/context.js';
+import { httpResponse, type RequestContext } from '../routes/context.js';
 import type { CachedAnswer } from '../runtime/response-cache.js';
 import { attemptAll } from './attempts.js';
 import { requestChain } from './guard.js';
 import { replyFromBytes } from './upstream-reply.js';
 
 export async function dispatch(ctx: RequestContext): Promise<void> {
-  const { record, res, plan, row } = ctx;
+  const { record, plan, row } = ctx;
+  const res = httpResponse(ctx);
   const protocol = row.protocol;
   if (plan === null || protocol === null) throw new GatewayError('internal', `route ${row.name} dispatched without a plan`);
   const guardrails = requestChain(ctx);
@@ -35,7 +36,7 @@ export async function dispatch(ctx: RequestContext): Promise<void> {
       noteResponseId: (id) => {
         if (owner !== null) ctx.services.responseIds.remember(id, owner);
       },
-      keep: store === null ? null : (body, type) => ctx.services.cache.set(store.key, body, type, store.ttlSeconds),
+      keep: store === null ? null : (body, type) => ctx.services.cache.set(store.keyFor(candidate), body, type, store.ttlSeconds),
     };
     // a stream request answered with plain JSON (some compatible servers ignore `stream`) is relayed as JSON
     const sse = String(up.headers['content-type'] ?? '').includes('text/event-stream');
@@ -53,7 +54,7 @@ export async function dispatch(ctx: RequestContext): Promise<void> {
 async function relayCached(ctx: RequestContext, protocol: Protocol, guardrails: GuardrailChain, answer: CachedAnswer): Promise<void> {
   const headers = answer.contentType === null ? {} : { 'content-type': answer.contentType };
   const relay: RelayContext = {
-    res: ctx.res, record: ctx.record, protocol, guardrails, up: replyFromBytes(200, headers, answer.body), injectedUsage: false,
+    res: httpResponse(ctx), record: ctx.record, protocol, guardrails, up: replyFromBytes(200, headers, answer.body), injectedUsage: false,
     previews: ctx.services.previews(ctx.runtime), countsUsage: false, idleTimeoutMs: 0, abortUpstream: () => undefined,
     noteResponseId: () => undefined, keep: null,
   };

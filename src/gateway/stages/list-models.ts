@@ -2,7 +2,7 @@
 // list holds the aliases (not wildcard patterns) the caller's key may use, in OpenAI's list shape,
 // `owned_by` = the model's provider.
 import { answerJson } from '../relay/local.js';
-import type { RequestContext } from '../routes/context.js';
+import { httpResponse, type RequestContext } from '../routes/context.js';
 import { visibleModels } from '../runtime/model-index.js';
 
 export function listModels(ctx: RequestContext): void {
@@ -13,9 +13,9 @@ export function listModels(ctx: RequestContext): void {
     created,
     owned_by: m.provider ?? 'aisix',
   }));
-  answerJson(ctx.res, ctx.record, 200, JSON.stringify({ object: 'list', data }));
+  answerJson(httpResponse(ctx), ctx.record, 200, JSON.stringify({ object: 'list', data }));
 }
 
 export function health(ctx: RequestContext): void {
-  answerJson(ctx.res, ctx.record, 200, '{"status":"ok"}');
+  answerJson(httpResponse(ctx), ctx.record, 200, '{"status":"ok"}');
 }

@@ -4,24 +4,21 @@
 // headers and the provider key's `strip_headers` are removed, and the provider key's secret is
 // injected (`x-api-key` + `anthropic-version` for Anthropic keys, `Authorization: Bearer`
 // otherwise). `timeout_ms` (default proxy.upstream_timeout_ms) bounds the wait for the response
-// headers and a non-SSE body, never a healthy SSE relay. No guardrail inspects this traffic.
+// headers and a non-SSE body, never a healthy SSE relay. A path whose rest could climb out of the
+// target's base (`..`, encoded slashes) is refused 400. The client leaving aborts the upstream
+// call at once. No guardrail inspects this traffic.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { PassthroughRoute } from '../../config/types.js';
 import { GatewayError } from '../errors.js';
+import { CALLER_CREDENTIALS, connectionNamed, crossesProxy } from '../http/header-policy.js';
 import { REQUEST_ID_HEADER } from '../record/request-id.js';
 import { relayPassthrough } from '../relay/passthrough.js';
-import type { RequestContext } from '../routes/context.js';
+import { httpResponse, type RequestContext } from '../routes/context.js';
 import type { Upstream } from '../runtime/upstream.js';
 import { UpstreamAbort } from './upstream-abort.js';
 import { callUpstream, timeoutError } from './upstream-call.js';
 
-/** Never relayed upstream: hop-by-hop headers, the caller's credentials, and what undici sets itself. */
-const DROPPED = new Set([
-  'authorization', 'x-api-key', 'proxy-authorization', 'host', 'connection', 'keep-alive', 'proxy-connection',
-  'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect',
-]);
-const OURS = 'x-aisix-';
 const ANTHROPIC_VERSION = '2023-06-01';
 
 function isAnthropic(upstream: Upstream): boolean {
@@ -31,10 +28,10 @@ function isAnthropic(upstream: Upstream): boolean {
 /** The request headers the target gets. */
 export function passthroughHeaders(client: IncomingHttpHeaders, upstream: Upstream, requestId: string): Record<string, string> {
   const strip = upstream.key.stripHeaders;
-  const named = String(client.connection ?? '').toLowerCase().split(',').map((h) => h.trim());
+  const named = connectionNamed(client);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(client)) {
-    if (value === undefined || DROPPED.has(name) || name.startsWith(OURS) || strip.includes(name) || named.includes(name)) continue;
+    if (value === undefined || !crossesProxy(name, named) || CALLER_CREDENTIALS.has(name) || strip.includes(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   if (isAnthropic(upstream)) {
@@ -45,6 +42,20 @@ export function passthroughHeaders(client: IncomingHttpHeaders, upstream: Upstre
   }
   headers[REQUEST_ID_HEADER] = requestId;
   return headers;
+}
+
+/**
+ * Whether the rest of a path could leave the route's base once an upstream normalises it: a `.` or
+ * `..` segment (also percent-encoded), an encoded slash or backslash, or a raw backslash.
+ */
+function escapesBase(rest: string): boolean {
+  const lower = rest.toLowerCase();
+  if (lower.includes('%2f') || lower.includes('%5c') || lower.includes('\\')) return true;
+  for (const segment of lower.split('/')) {
+    const plain = segment.replaceAll('%2e', '.');
+    if (plain === '.' || plain === '..') return true;
+  }
+  return false;
 }
 
 /** `target_url`'s origin, and its base path joined with the rest of the caller's path and query. */
@@ -59,21 +70,31 @@ function hasBody(client: IncomingHttpHeaders): boolean {
 }
 
 export async function passthrough(ctx: RequestContext): Promise<void> {
-  const { req, res, record, row, runtime } = ctx;
+  const { req, record, row, runtime } = ctx;
+  const res = httpResponse(ctx);
   const route = row.passthrough;
   const upstream = route === null ? undefined : runtime.upstreams.get(route.providerKey);
   if (route === null || upstream === undefined) throw new GatewayError('internal', `route ${row.name} has no provider key`);
   const url = req.url ?? '/';
-  const { origin, path: upstreamPath } = target(route, url.slice(route.pathPrefix.length, url.length - ctx.query.length));
+  const rest = url.slice(route.pathPrefix.length, url.length - ctx.query.length);
+  if (escapesBase(rest)) throw new GatewayError('bad_request', 'a passthrough path may not contain `.` or `..` segments or encoded slashes');
+  const { origin, path: upstreamPath } = target(route, rest);
   const timeoutMs = route.timeoutMs ?? runtime.config.proxy.upstreamTimeoutMs;
   const abort = new UpstreamAbort();
   const deadline = timeoutMs > 0 ? setTimeout(() => abort.abort(timeoutError(timeoutMs)), timeoutMs) : null;
   const clearDeadline = (): void => {
     if (deadline !== null) clearTimeout(deadline);
   };
-  res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
-  });
+  // the client leaving at any point (mid-upload included, where node may still answer the socket
+  // a 400 of its own) stops the upstream call: only the relay's end says it finished
+  let relayed = false;
+  const leave = (): void => {
+    if (!relayed) abort.abort();
+  };
+  req.once('aborted', leave);
+  req.once('error', leave);
+  req.socket.once('close', leave);
+  res.once('close', leave);
   const sentAt = performance.now();
   try {
     const reply = await callUpstream({
@@ -93,7 +114,8 @@ export async function passthrough(ctx: RequestContext): Promise<void> {
     if (typeof upstreamId === 'string') record.upstreamRequestId = upstreamId;
     const sse = String(reply.headers['content-type'] ?? '').includes('text/event-stream');
     if (sse) clearDeadline();
-    await relayPassthrough({ res, record, reply, abortUpstream: () => abort.abort() });
+    await relayPassthrough({ res, record, reply, abortUpstream: () => abort.abort(), failure: () => (abort.reason instanceof GatewayError ? abort.reason : null) });
+    relayed = true;
   } catch (err) {
     const error = abort.reason instanceof GatewayError ? abort.reason : err;
     if (record.attempts.length === 0) {

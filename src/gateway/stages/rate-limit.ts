@@ -16,7 +16,7 @@ const MESSAGES = {
 } as const;
 
 export function rateLimit(ctx: RequestContext): void {
-  const { caller, plan, res, record, row } = ctx;
+  const { caller, plan, client, record, row } = ctx;
   const model = plan?.resolved?.model ?? null;
   const key: Bucket | null = caller !== null && caller.rateLimit !== null ? { scope: 'key', name: caller.name, limit: caller.rateLimit } : null;
   const buckets: Bucket[] = key === null ? [] : [key];
@@ -34,9 +34,8 @@ export function rateLimit(ctx: RequestContext): void {
     const usage = record.usage;
     if (row.countsUsage && usage !== null) ticket.charge(usage.total_tokens || usage.input_tokens + usage.output_tokens);
   };
-  if (res.closed) end(); // the client left while the body was read: nothing will close it again
-  else res.once('close', end);
+  client.onEnd(end); // at once if the client left while the body was read
   if (key !== null && row.protocol?.name === 'chat') {
-    for (const [name, value] of Object.entries(limits.headers(key))) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(limits.headers(key))) client.setHeader(name, value);
   }
 }
