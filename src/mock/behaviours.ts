@@ -6,8 +6,18 @@ import { envelope, SERVER_ERROR, type ErrorEnvelope } from './errors.js';
 export type Fault = 'none' | 'cut' | 'stall' | 'hang' | 'reset';
 /** SSE line endings and whether `event:` lines are written. */
 export type Framing = 'lf' | 'crlf' | 'data-only';
-/** Where the output text comes from (`metadata.mock_output` overrides all of them). */
+/** Where the output text comes from (`x-mock-output` and `metadata.mock_output` override all of them). */
 export type OutputKind = 'echo' | 'long' | 'huge' | 'tool' | 'reasoning';
+
+/** Tokens a model reports beyond the word counts: a cached prompt prefix, cache writes, reasoning. */
+export interface ExtraTokens {
+  /** input tokens read from the prompt cache (OpenAI `cached_tokens`, Anthropic `cache_read_input_tokens`) */
+  cacheRead: number;
+  /** input tokens written to the prompt cache (Anthropic `cache_creation_input_tokens`) */
+  cacheWrite: number;
+  /** output tokens spent on reasoning */
+  reasoning: number;
+}
 
 /** An error answer: a JSON envelope (written in the request's JSON style) or a plain-text body. */
 export type ErrorReply = { status: number; headers: Record<string, string> } & ({ json: ErrorEnvelope } | { text: string });
@@ -18,6 +28,7 @@ export interface Behaviour {
   usage: boolean;
   /** usage even on answers OpenAI sends without one (`/v1/moderations`): `mock-usage` */
   usageEverywhere: boolean;
+  extraTokens: ExtraTokens;
   fault: Fault;
   error: ErrorReply | undefined;
   /** the first N calls (per server) answer 500, later ones are normal */
@@ -34,6 +45,7 @@ const ECHO: Behaviour = {
   output: 'echo',
   usage: true,
   usageEverywhere: false,
+  extraTokens: { cacheRead: 0, cacheWrite: 0, reasoning: 0 },
   fault: 'none',
   error: undefined,
   burstFailures: 0,
@@ -64,8 +76,16 @@ const ERRORS = {
     400,
     envelope("Invalid value for 'input': mock-error-400 always rejects its input.", 'invalid_request_error', 'input', 'invalid_value'),
   ),
+  529: jsonError(529, envelope('Overloaded', 'overloaded_error')),
   text: { status: 400, text: 'Bad Request: mock-error-text answers in plain text, not JSON.\n', headers: {} },
 } as const;
+
+/** What `mock-burst-500` answers on its failing calls. */
+export const BURST_ERROR: ErrorReply = ERRORS[500];
+
+export const CACHE_READ_TOKENS = 64;
+export const CACHE_WRITE_TOKENS = 16;
+export const REASONING_TOKENS = 32;
 
 const OVERRIDES: Record<string, Partial<Behaviour>> = {
   'mock-echo': {},
@@ -73,6 +93,7 @@ const OVERRIDES: Record<string, Partial<Behaviour>> = {
   'mock-error-429': { error: ERRORS[429] },
   'mock-error-500': { error: ERRORS[500] },
   'mock-error-400': { error: ERRORS[400] },
+  'mock-error-529': { error: ERRORS[529] },
   'mock-error-text': { error: ERRORS.text },
   'mock-burst-500': { burstFailures: 3 },
   'mock-cut': { fault: 'cut' },
@@ -83,7 +104,8 @@ const OVERRIDES: Record<string, Partial<Behaviour>> = {
   'mock-usage': { usageEverywhere: true },
   'mock-long': { output: 'long' },
   'mock-huge': { output: 'huge' },
-  'mock-reasoning': { output: 'reasoning' },
+  'mock-reasoning': { output: 'reasoning', extraTokens: { cacheRead: CACHE_READ_TOKENS, cacheWrite: 0, reasoning: REASONING_TOKENS } },
+  'mock-cache': { extraTokens: { cacheRead: CACHE_READ_TOKENS, cacheWrite: CACHE_WRITE_TOKENS, reasoning: 0 } },
   'mock-tool': { output: 'tool' },
   'mock-crlf': { framing: 'crlf' },
   'mock-data-only': { framing: 'data-only' },

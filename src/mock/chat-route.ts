@@ -15,7 +15,7 @@ export async function createChatCompletion(state: MockState, ex: Exchange, body:
   if (model === undefined) return sendJson(ex, 400, MISSING_MODEL);
   const behaviour = behaviourFor(model);
   if (await preflight(state, ex, behaviour)) return;
-  const answer = buildChatAnswer(body, behaviour);
+  const answer = buildChatAnswer(body, behaviour, ex.outputOverride);
   if (body.stream !== true) return sendJsonAnswer(ex, behaviour, chatCompletion(answer));
   const options = body.stream_options;
   const includeUsage = isObject(options) && options.include_usage === true;

@@ -18,9 +18,10 @@ export interface ChatAnswer {
   usage: ChatUsage | undefined;
 }
 
-export function buildChatAnswer(body: JsonObject, behaviour: Behaviour): ChatAnswer {
-  const text = answerText(behaviour, body, lastUserText(body.messages));
-  const tokens = countTokens(chatInputTexts(body), text, behaviour.output === 'reasoning');
+/** `override` is the `x-mock-output` header. */
+export function buildChatAnswer(body: JsonObject, behaviour: Behaviour, override: string | undefined): ChatAnswer {
+  const text = answerText(behaviour, body, lastUserText(body.messages), override);
+  const tokens = countTokens(chatInputTexts(body), text, behaviour.extraTokens);
   return {
     id: newId('chatcmpl-'),
     created: unixNow(),

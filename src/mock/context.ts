@@ -1,5 +1,6 @@
 // The two objects every handler receives: the server-wide state (store, log, key, counters,
-// default JSON style) and one exchange (the parsed request, its JSON style, the response to write).
+// default JSON style) and one exchange (the parsed request, its JSON style and wire, the response
+// to write).
 import type { ServerResponse } from 'node:http';
 import type { JsonStyle } from './json-style.js';
 import type { RequestLog } from './request-log.js';
@@ -15,7 +16,12 @@ export interface MockState {
   readonly calls: Map<string, number>;
   openConnections(): number;
   connectionsSeen(): number;
+  /** Responses WebSocket connections open right now */
+  openWebSockets(): number;
 }
+
+/** Whose API a route imitates: its error envelope, auth header and reply headers. */
+export type Wire = 'openai' | 'anthropic';
 
 export interface Exchange {
   readonly res: ServerResponse;
@@ -31,7 +37,10 @@ export interface Exchange {
   readonly arrival: number;
   /** how every JSON body and SSE `data:` line of the answer is written */
   readonly style: JsonStyle;
+  readonly wire: Wire;
+  /** the `x-mock-output` header: replaces the output text of a model answer */
+  readonly outputOverride: string | undefined;
 }
 
-/** An exchange as the server reads it, before dispatch picks its JSON style. */
-export type IncomingExchange = Omit<Exchange, 'style'>;
+/** An exchange as the server reads it, before access.ts picks its JSON style and reads its headers. */
+export type IncomingExchange = Omit<Exchange, 'style' | 'wire' | 'outputOverride'>;

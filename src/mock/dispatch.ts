@@ -1,8 +1,10 @@
-// One buffered request, end to end once its body is in: log it, check the bearer key and the JSON
-// style (access.ts), run its route, and turn a thrown bug into a 500 envelope (or a dropped socket
-// when headers are already out). Streamed routes go to passthrough.ts instead.
+// One buffered request, end to end once its body is in: log it, check the key, the Messages wire's
+// version header and the JSON style (access.ts), run its route, and turn a thrown bug into a 500
+// envelope (or a dropped socket when headers are already out). Streamed routes go to
+// passthrough.ts instead, WebSocket upgrades to ws-upgrade.ts.
 import type { IncomingMessage } from 'node:http';
 import { admit } from './access.js';
+import { ANTHROPIC_BAD_JSON } from './anthropic-errors.js';
 import { createChatCompletion } from './chat-route.js';
 import type { Exchange, IncomingExchange, MockState } from './context.js';
 import { clearRequests, listModels, listRequests, stats } from './control-routes.js';
@@ -10,15 +12,16 @@ import { createEmbeddings } from './embeddings-route.js';
 import { BAD_JSON, invalidUrl, SERVER_ERROR } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
 import { createModeration } from './moderations-route.js';
-import { dropConnection, sendJson } from './reply.js';
+import { countMessageTokens, createMessage } from './messages-route.js';
+import { dropConnection, sendError } from './reply.js';
 import { entryFor } from './request-log.js';
 import { countInputTokens, createResponse } from './responses-route.js';
 import { cancelResponse, deleteResponse, listInputItems, retrieveResponse } from './responses-subroutes.js';
-import { isControlRoute, type BufferedRoute } from './router.js';
+import { isAnthropicRoute, isControlRoute, type BufferedRoute } from './router.js';
 
 function jsonBody(ex: Exchange): JsonObject | undefined {
   if (isObject(ex.json)) return ex.json;
-  sendJson(ex, 400, BAD_JSON);
+  sendError(ex, 400, ex.wire === 'anthropic' ? ANTHROPIC_BAD_JSON : BAD_JSON);
   return undefined;
 }
 
@@ -39,6 +42,10 @@ async function runRoute(state: MockState, ex: Exchange, route: BufferedRoute): P
       return withBody(ex, (body) => createEmbeddings(state, ex, body));
     case 'moderations':
       return withBody(ex, (body) => createModeration(state, ex, body));
+    case 'messages':
+      return withBody(ex, (body) => createMessage(state, ex, body));
+    case 'messages.count_tokens':
+      return withBody(ex, (body) => countMessageTokens(state, ex, body));
     case 'models':
       return listModels(ex);
     case 'responses.get':
@@ -56,19 +63,19 @@ async function runRoute(state: MockState, ex: Exchange, route: BufferedRoute): P
     case 'mock.stats':
       return stats(state, ex);
     case 'unknown':
-      return sendJson(ex, 404, invalidUrl(ex.method, ex.pathname));
+      return sendError(ex, 404, invalidUrl(ex.method, ex.pathname));
   }
 }
 
 export async function dispatch(state: MockState, incoming: IncomingExchange, route: BufferedRoute, req: IncomingMessage): Promise<void> {
   if (!isControlRoute(route)) state.log.add(entryFor(req, incoming.arrival, incoming.body, incoming.json));
-  const { ex, refusal } = admit(state, incoming, req.headers);
-  if (refusal !== undefined) return sendJson(ex, refusal.status, refusal.envelope);
+  const { ex, refusal } = admit(state, incoming, req.headers, isAnthropicRoute(route) ? 'anthropic' : 'openai');
+  if (refusal !== undefined) return sendError(ex, refusal.status, refusal.envelope);
   try {
     await runRoute(state, ex, route);
   } catch (err) {
     if (ex.res.headersSent) dropConnection(ex.res, 'destroy');
-    else sendJson(ex, 500, SERVER_ERROR);
+    else sendError(ex, 500, SERVER_ERROR);
     process.emitWarning(`aisix mock: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -1,10 +1,10 @@
 // The model-driven faults shared by every route that carries a model: errors, bursts, resets,
-// hangs and the slow first byte before an answer; cut/stall applied to JSON bodies and SSE frames.
-import type { Behaviour } from './behaviours.js';
+// hangs and the slow first byte before an answer (one verdict, acted on by HTTP routes here and by
+// the WebSocket mode in ws-session.ts); cut/stall applied to JSON bodies and to stream frames.
+import { BURST_ERROR, type Behaviour, type ErrorReply } from './behaviours.js';
 import type { Exchange, MockState } from './context.js';
-import { SERVER_ERROR } from './errors.js';
 import { toJson } from './json-style.js';
-import { dropConnection, JSON_TYPE, replyHeaders, sendBody, sendJson, sleep, TEXT_TYPE } from './reply.js';
+import { dropConnection, JSON_TYPE, replyHeaders, sendBody, sendError, sendJson, sleep, TEXT_TYPE } from './reply.js';
 import type { Frame, WriteOptions } from './sse.js';
 
 function countCall(state: MockState, name: string): number {
@@ -13,27 +13,46 @@ function countCall(state: MockState, name: string): number {
   return calls;
 }
 
+/** What a model does before its answer is built. */
+export type Verdict =
+  | { kind: 'reset' }
+  | { kind: 'hang' }
+  | { kind: 'error'; reply: ErrorReply }
+  | { kind: 'answer'; delayMs: number };
+
+/** Decides the verdict for one call (a burst model counts the call). */
+export function verdictFor(state: MockState, behaviour: Behaviour): Verdict {
+  if (behaviour.fault === 'reset') return { kind: 'reset' };
+  if (behaviour.fault === 'hang') return { kind: 'hang' };
+  if (behaviour.burstFailures > 0 && countCall(state, behaviour.name) <= behaviour.burstFailures) return { kind: 'error', reply: BURST_ERROR };
+  if (behaviour.error !== undefined) return { kind: 'error', reply: behaviour.error };
+  return { kind: 'answer', delayMs: behaviour.firstByteDelayMs };
+}
+
+/** A behaviour's error as an HTTP answer: the envelope in the wire's shape, or the plain text. */
+function sendErrorReply(ex: Exchange, reply: ErrorReply): void {
+  if ('json' in reply) return sendError(ex, reply.status, reply.json, reply.headers);
+  sendBody(ex.res, reply.status, replyHeaders(TEXT_TYPE, ex.arrival, reply.headers, ex.wire), reply.text);
+}
+
 /**
  * Everything a model does before its answer is built. Resolves true when it already answered
  * (an error), dropped the socket, or will never answer (hang), so the caller stops.
  */
 export async function preflight(state: MockState, ex: Exchange, behaviour: Behaviour): Promise<boolean> {
-  if (behaviour.fault === 'reset') {
-    dropConnection(ex.res, 'reset');
-    return true;
+  const verdict = verdictFor(state, behaviour);
+  switch (verdict.kind) {
+    case 'reset':
+      dropConnection(ex.res, 'reset');
+      return true;
+    case 'hang':
+      return true;
+    case 'error':
+      sendErrorReply(ex, verdict.reply);
+      return true;
+    case 'answer':
+      return verdict.delayMs > 0 && !(await sleep(ex.res, verdict.delayMs));
   }
-  if (behaviour.fault === 'hang') return true;
-  if (behaviour.burstFailures > 0 && countCall(state, behaviour.name) <= behaviour.burstFailures) {
-    sendJson(ex, 500, SERVER_ERROR);
-    return true;
-  }
-  const error = behaviour.error;
-  if (error !== undefined) {
-    if ('json' in error) sendJson(ex, error.status, error.json, error.headers);
-    else sendBody(ex.res, error.status, replyHeaders(TEXT_TYPE, ex.arrival, error.headers), error.text);
-    return true;
-  }
-  return behaviour.firstByteDelayMs > 0 && !(await sleep(ex.res, behaviour.firstByteDelayMs));
 }
 
 /** A 200 JSON answer; `mock-cut` drops the socket before headers, `mock-stall` sends half and stops. */
@@ -41,7 +60,7 @@ export function sendJsonAnswer(ex: Exchange, behaviour: Behaviour, value: unknow
   if (behaviour.fault === 'cut') return dropConnection(ex.res, 'destroy');
   if (behaviour.fault !== 'stall') return sendJson(ex, 200, value);
   const bytes = Buffer.from(toJson(value, ex.style));
-  const headers = replyHeaders(JSON_TYPE, ex.arrival);
+  const headers = replyHeaders(JSON_TYPE, ex.arrival, undefined, ex.wire);
   headers['content-length'] = bytes.length;
   ex.res.writeHead(200, headers);
   ex.res.write(bytes.subarray(0, bytes.length >> 1));

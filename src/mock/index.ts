@@ -1,5 +1,6 @@
-// The fake OpenAI upstream behind `aisix mock`, `serve --demo`, the tests and the benchmarks:
-// `startMock()` listens and hands back the URL, the request log and connection counts.
+// The fake OpenAI (and Anthropic Messages) upstream behind `aisix mock`, `serve --demo`, the tests
+// and the benchmarks: `startMock()` listens and hands back the URL, the request log and connection
+// counts.
 import type { AddressInfo } from 'node:net';
 import type { MockState } from './context.js';
 import { JSON_STYLES, parseJsonStyle, type JsonStyle } from './json-style.js';
@@ -7,6 +8,7 @@ import { RequestLog } from './request-log.js';
 import { closeServer, createMockServer, listen, type ConnectionTracker } from './server.js';
 import { ResponseStore } from './store.js';
 import type { MockOptions, MockServer } from './types.js';
+import { WebSocketHub } from './ws-upgrade.js';
 
 export type { MockOptions, MockServer, RecordedRequest } from './types.js';
 export { MOCK_MODELS } from './behaviours.js';
@@ -30,6 +32,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const host = options.host ?? '127.0.0.1';
   const jsonStyle = serverJsonStyle(options.jsonStyle);
   const tracker: ConnectionTracker = { open: new Set(), seen: 0 };
+  const hub = new WebSocketHub();
   const state: MockState = {
     store: new ResponseStore(),
     log: new RequestLog(),
@@ -38,8 +41,9 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     calls: new Map(),
     openConnections: () => tracker.open.size,
     connectionsSeen: () => tracker.seen,
+    openWebSockets: () => hub.size,
   };
-  const server = createMockServer(state, tracker);
+  const server = createMockServer(state, tracker, hub);
   await listen(server, host, options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
   return {
@@ -49,6 +53,10 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     clearRequests: () => void state.log.clear(),
     openConnections: state.openConnections,
     connectionsSeen: state.connectionsSeen,
-    close: () => closeServer(server, tracker),
+    openWebSockets: state.openWebSockets,
+    close: () => {
+      hub.close();
+      return closeServer(server, tracker);
+    },
   };
 }

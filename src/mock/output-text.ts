@@ -1,5 +1,5 @@
-// The text a mock answer carries: the echo of the input, the fixed long/huge texts, or the
-// `metadata.mock_output` override; plus the tool name and arguments of `mock-tool`.
+// The text a mock answer carries: the echo of the input, the fixed long/huge texts, or an override
+// (the `x-mock-output` header, else `metadata.mock_output`); plus the tool name of `mock-tool`.
 import type { Behaviour } from './behaviours.js';
 import { isObject, stringAt, type JsonObject } from './json.js';
 
@@ -7,6 +7,8 @@ export const LONG_TEXT_CHARS = 320 * 1024;
 export const HUGE_TEXT_CHARS = 20 * 1024 * 1024;
 export const REASONING_SUMMARY = 'The mock is thinking about the request before it answers.';
 export const DEFAULT_TOOL_NAME = 'get_weather';
+/** The header that replaces the output text on every model route (for bodies that cannot carry `metadata.mock_output`). */
+export const MOCK_OUTPUT_HEADER = 'x-mock-output';
 
 const SENTENCE = 'The quick brown fox jumps over the lazy dog. ';
 const fillers = new Map<number, string>();
@@ -27,12 +29,18 @@ export function mockOutputOverride(body: JsonObject): string | undefined {
   return isObject(metadata) ? stringAt(metadata, 'mock_output') : undefined;
 }
 
+/** A request header as one string (repeats joined with ", "), undefined when absent. */
+export function headerText(value: string | string[] | undefined): string | undefined {
+  return value === undefined || typeof value === 'string' ? value : value.join(', ');
+}
+
 /**
- * The answer's text (for `mock-tool`, the call's `arguments` JSON string): the override if set,
- * else the filler for long/huge, else `{"input":<echo>}` for tool, else the echo text.
+ * The answer's text (for `mock-tool`, the call's `arguments` JSON string): the header override,
+ * else `metadata.mock_output`, else the filler for long/huge, else `{"input":<echo>}` for tool,
+ * else the echo text.
  */
-export function answerText(behaviour: Behaviour, body: JsonObject, echoText: string): string {
-  const override = mockOutputOverride(body);
+export function answerText(behaviour: Behaviour, body: JsonObject, echoText: string, header: string | undefined): string {
+  const override = header ?? mockOutputOverride(body);
   if (override !== undefined) return override;
   switch (behaviour.output) {
     case 'long':
@@ -53,6 +61,18 @@ export function toolName(body: JsonObject): string {
   for (const tool of tools) {
     if (!isObject(tool) || tool.type !== 'function') continue;
     const name = stringAt(tool, 'name') ?? (isObject(tool.function) ? stringAt(tool.function, 'name') : undefined);
+    if (name !== undefined) return name;
+  }
+  return DEFAULT_TOOL_NAME;
+}
+
+/** Messages tools are `{name, input_schema}` (or `type: "custom"`): the first one's name, else get_weather. */
+export function messagesToolName(body: JsonObject): string {
+  const tools = body.tools;
+  if (!Array.isArray(tools)) return DEFAULT_TOOL_NAME;
+  for (const tool of tools) {
+    if (!isObject(tool) || (tool.type !== undefined && tool.type !== 'custom')) continue;
+    const name = stringAt(tool, 'name');
     if (name !== undefined) return name;
   }
   return DEFAULT_TOOL_NAME;

@@ -1,7 +1,11 @@
-// Low-level answers: OpenAI-like response headers (`x-request-id: req_…` on every reply), JSON
-// bodies (in the exchange's JSON style) and text bodies, and the helpers long-running answers use to notice that the client went away.
+// Low-level answers: response headers in the wire's dialect (OpenAI's `x-request-id: req_…`,
+// Anthropic's `request-id: req_…`), JSON bodies (in the exchange's JSON style), error envelopes in
+// the wire's shape, text bodies, and the helpers long-running answers use to notice that the
+// client went away.
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Exchange } from './context.js';
+import { anthropicEnvelope, anthropicHeaders } from './anthropic-errors.js';
+import type { Exchange, Wire } from './context.js';
+import type { ErrorEnvelope } from './errors.js';
 import { newId } from './ids.js';
 import { toJson } from './json-style.js';
 
@@ -20,15 +24,26 @@ const STATIC_HEADERS: Readonly<Record<string, string>> = {
   'x-ratelimit-reset-tokens': '2ms',
 };
 
+const ANTHROPIC_STATIC_HEADERS: Readonly<Record<string, string>> = {
+  'anthropic-organization-id': '00000000-0000-4000-8000-000000000000',
+  'anthropic-ratelimit-requests-limit': '4000',
+  'anthropic-ratelimit-requests-remaining': '3999',
+  'anthropic-ratelimit-tokens-limit': '2000000',
+  'anthropic-ratelimit-tokens-remaining': '1999000',
+};
+
 /** Headers for one reply; `arrival` (ms, Date.now()) feeds `openai-processing-ms`. */
-export function replyHeaders(contentType: string, arrival: number, extra?: Record<string, string>): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = {
-    'content-type': contentType,
-    'x-request-id': newId('req_'),
-    'openai-processing-ms': String(Date.now() - arrival),
-    ...STATIC_HEADERS,
-    ...extra,
-  };
+export function replyHeaders(contentType: string, arrival: number, extra?: Record<string, string>, wire: Wire = 'openai'): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders =
+    wire === 'anthropic'
+      ? { 'content-type': contentType, 'request-id': newId('req_'), ...ANTHROPIC_STATIC_HEADERS, ...extra }
+      : {
+          'content-type': contentType,
+          'x-request-id': newId('req_'),
+          'openai-processing-ms': String(Date.now() - arrival),
+          ...STATIC_HEADERS,
+          ...extra,
+        };
   if (contentType === SSE_TYPE) headers['cache-control'] = 'no-cache';
   return headers;
 }
@@ -42,7 +57,14 @@ export function sendBody(res: ServerResponse, status: number, headers: OutgoingH
 
 /** `value` as a complete JSON body, written in the exchange's style. */
 export function sendJson(ex: Exchange, status: number, value: unknown, extra?: Record<string, string>): void {
-  sendBody(ex.res, status, replyHeaders(JSON_TYPE, ex.arrival, extra), toJson(value, ex.style));
+  sendBody(ex.res, status, replyHeaders(JSON_TYPE, ex.arrival, extra, ex.wire), toJson(value, ex.style));
+}
+
+/** An error envelope in the wire's shape: as is for OpenAI, re-typed for Anthropic (request id in body and header). */
+export function sendError(ex: Exchange, status: number, error: ErrorEnvelope, extra?: Record<string, string>): void {
+  if (ex.wire === 'openai') return sendJson(ex, status, error, extra);
+  const requestId = newId('req_');
+  sendJson(ex, status, anthropicEnvelope(status, error, requestId), { ...anthropicHeaders(extra), 'request-id': requestId });
 }
 
 /** True once the client socket is gone (or the reply is over). */

@@ -1,5 +1,6 @@
 // What the mock reads from a request body: the text it echoes (the last user message) and the
-// text it counts as input tokens, for both `/v1/responses` bodies and chat `messages`.
+// text it counts as input tokens, for `/v1/responses` bodies, chat `messages` and Anthropic
+// Messages bodies (`system` and content blocks).
 import { isObject, stringAt, type JsonObject } from './json.js';
 
 /** Text of a message `content`: a string, or its text parts joined with "\n". */
@@ -57,6 +58,27 @@ export function chatInputTexts(body: JsonObject): string[] {
   if (!Array.isArray(messages)) return texts;
   for (const message of messages) {
     if (isObject(message) && message.content !== undefined) texts.push(contentText(message.content));
+  }
+  return texts;
+}
+
+/**
+ * Every text the mock counts as input on `/v1/messages` (and `count_tokens`): `system` (a string
+ * or text blocks), each message's text blocks (or string content) and each `tool_result`'s content.
+ */
+export function messagesInputTexts(body: JsonObject): string[] {
+  const texts: string[] = [];
+  if (body.system !== undefined) texts.push(contentText(body.system));
+  const messages = body.messages;
+  if (!Array.isArray(messages)) return texts;
+  for (const message of messages) {
+    if (!isObject(message)) continue;
+    const content = message.content;
+    texts.push(contentText(content));
+    if (!Array.isArray(content)) continue;
+    for (const block of content) {
+      if (isObject(block) && block.type === 'tool_result' && block.content !== undefined) texts.push(contentText(block.content));
+    }
   }
   return texts;
 }

@@ -106,9 +106,13 @@ function echoedFields(body: JsonObject): Record<string, unknown> {
   };
 }
 
-/** A completed Response for `body` (`model` echoed as sent); no `usage` key for `mock-no-usage`. */
-export function buildResponse(body: JsonObject, behaviour: Behaviour): ResponseObject {
-  const text = answerText(behaviour, body, lastUserText(body.input));
+/**
+ * A completed Response for `body` (`model` echoed as sent); no `usage` key for `mock-no-usage`.
+ * `override` is the `x-mock-output` header. A WebSocket warmup (`generate: false`) has no output.
+ */
+export function buildResponse(body: JsonObject, behaviour: Behaviour, override: string | undefined): ResponseObject {
+  const generate = body.generate !== false;
+  const text = generate ? answerText(behaviour, body, lastUserText(body.input), override) : '';
   const createdAt = unixNow();
   const response: ResponseObject = {
     id: newId('resp_'),
@@ -117,11 +121,12 @@ export function buildResponse(body: JsonObject, behaviour: Behaviour): ResponseO
     status: 'completed',
     completed_at: createdAt,
     model: stringAt(body, 'model') ?? behaviour.name,
-    output: outputItems(behaviour, body, text),
+    output: generate ? outputItems(behaviour, body, text) : [],
     ...echoedFields(body),
   };
   if (behaviour.usage) {
-    response.usage = responsesUsage(countTokens(responsesInputTexts(body), text, behaviour.output === 'reasoning'));
+    const tokens = countTokens(responsesInputTexts(body), text, behaviour.extraTokens);
+    response.usage = responsesUsage(generate ? tokens : { ...tokens, output: 0, reasoning: 0 });
   }
   return response;
 }

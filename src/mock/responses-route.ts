@@ -33,9 +33,15 @@ export function responseFrames(events: readonly StreamEvent[], behaviour: Behavi
   return applyStreamFaults(frames, behaviour, broken);
 }
 
-function wantsObfuscation(body: JsonObject): boolean {
+export function wantsObfuscation(body: JsonObject): boolean {
   const options = body.stream_options;
   return !(isObject(options) && options.include_obfuscation === false);
+}
+
+/** Keeps a created response for the sub-routes unless the create said `store: false` or the model is faulty. */
+export function storeResponse(state: MockState, body: JsonObject, bodyChars: number, response: ResponseObject, behaviour: Behaviour): void {
+  if (behaviour.fault !== 'none' || body.store === false) return;
+  state.store.put({ response, inputItems: inputItems(body.input), obfuscate: wantsObfuscation(body), size: bodyChars + outputChars(response) });
 }
 
 export async function createResponse(state: MockState, ex: Exchange, body: JsonObject): Promise<void> {
@@ -43,11 +49,9 @@ export async function createResponse(state: MockState, ex: Exchange, body: JsonO
   if (model === undefined) return sendJson(ex, 400, MISSING_MODEL);
   const behaviour = behaviourFor(model);
   if (await preflight(state, ex, behaviour)) return;
-  const response = buildResponse(body, behaviour);
+  const response = buildResponse(body, behaviour, ex.outputOverride);
   const obfuscate = wantsObfuscation(body);
-  if (behaviour.fault === 'none' && body.store !== false) {
-    state.store.put({ response, inputItems: inputItems(body.input), obfuscate, size: ex.body.length + outputChars(response) });
-  }
+  storeResponse(state, body, ex.body.length, response, behaviour);
   if (body.stream !== true) return sendJsonAnswer(ex, behaviour, response);
   const frames = responseFrames(responseEvents(response, obfuscate), behaviour, ex.style);
   await writeSse(ex.res, replyHeaders(SSE_TYPE, ex.arrival), frames, writeOptions(behaviour));
@@ -58,6 +62,6 @@ export async function countInputTokens(state: MockState, ex: Exchange, body: Jso
   const model = stringAt(body, 'model');
   const behaviour = behaviourFor(model ?? '');
   if (model !== undefined && (await preflight(state, ex, behaviour))) return;
-  const tokens = countTokens(responsesInputTexts(body), '', behaviour.output === 'reasoning');
+  const tokens = countTokens(responsesInputTexts(body), '', behaviour.extraTokens);
   sendJsonAnswer(ex, behaviour, { object: 'response.input_tokens', input_tokens: tokens.input });
 }

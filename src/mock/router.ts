@@ -1,6 +1,7 @@
 // Maps method + path to a route with plain string comparisons (no regex on the hot path). The
 // query string is not part of the match (`?beta=true` paths route like the plain ones).
 // `/mock-passthrough/*` routes are streamed: the server hands them over before reading the body.
+// WebSocket upgrades are matched apart (`isWebSocketRoute`): only `GET /v1/responses` upgrades.
 
 /** Routes whose request body is streamed, not read whole first (passthrough.ts). */
 export type StreamedRoute = { kind: 'passthrough.echo' } | { kind: 'passthrough.sse' } | { kind: 'passthrough.status'; status: number };
@@ -8,6 +9,7 @@ export type StreamedRoute = { kind: 'passthrough.echo' } | { kind: 'passthrough.
 /** Routes answered once the whole body is in (dispatch.ts). */
 export type BufferedRoute =
   | { kind: 'responses.create' | 'responses.input_tokens' | 'chat' | 'models' | 'embeddings' | 'moderations' }
+  | { kind: 'messages' | 'messages.count_tokens' }
   | { kind: 'responses.get' | 'responses.delete' | 'responses.cancel' | 'responses.input_items'; id: string }
   | { kind: 'mock.requests' | 'mock.requests.clear' | 'mock.stats' }
   | { kind: 'unknown' };
@@ -15,13 +17,15 @@ export type BufferedRoute =
 export type Route = BufferedRoute | StreamedRoute;
 
 const UNKNOWN: BufferedRoute = { kind: 'unknown' };
+const RESPONSES_PATH = '/v1/responses';
+const MESSAGES_PATH = '/v1/messages';
 const RESPONSES_PREFIX = '/v1/responses/';
 const PASSTHROUGH_PREFIX = '/mock-passthrough/';
 const STATUS_PREFIX = 'status/';
 
 function fixedRoute(method: string, pathname: string): BufferedRoute | undefined {
   switch (pathname) {
-    case '/v1/responses':
+    case RESPONSES_PATH:
       return method === 'POST' ? { kind: 'responses.create' } : UNKNOWN;
     case '/v1/chat/completions':
       return method === 'POST' ? { kind: 'chat' } : UNKNOWN;
@@ -33,6 +37,10 @@ function fixedRoute(method: string, pathname: string): BufferedRoute | undefined
       return method === 'POST' ? { kind: 'moderations' } : UNKNOWN;
     case '/v1/responses/input_tokens':
       return method === 'POST' ? { kind: 'responses.input_tokens' } : UNKNOWN;
+    case MESSAGES_PATH:
+      return method === 'POST' ? { kind: 'messages' } : UNKNOWN;
+    case '/v1/messages/count_tokens':
+      return method === 'POST' ? { kind: 'messages.count_tokens' } : UNKNOWN;
     case '/_mock/requests':
       if (method === 'GET') return { kind: 'mock.requests' };
       return method === 'DELETE' ? { kind: 'mock.requests.clear' } : UNKNOWN;
@@ -85,6 +93,16 @@ export function matchRoute(method: string, pathname: string): Route {
 
 export function isStreamedRoute(route: Route): route is StreamedRoute {
   return route.kind.startsWith('passthrough.');
+}
+
+/** The Messages routes answer on Anthropic's wire (envelope, `x-api-key`, `anthropic-version`). */
+export function isAnthropicRoute(route: Route): boolean {
+  return route.kind.startsWith('messages');
+}
+
+/** The one path that takes a WebSocket upgrade: Responses WebSocket mode. */
+export function isWebSocketRoute(method: string, pathname: string): boolean {
+  return method === 'GET' && pathname === RESPONSES_PATH;
 }
 
 /** `/_mock/*` routes are not logged (so a test reading the log does not see itself). */

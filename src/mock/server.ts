@@ -1,13 +1,16 @@
 // The node:http server of the mock: keep-alive, no-delay, every client socket tracked (for the
 // open-connection counts and for `close()`), request bodies read whole before dispatch, except on
-// the streamed `/mock-passthrough/*` routes, which get the request as it arrives.
+// the streamed `/mock-passthrough/*` routes, which get the request as it arrives, and WebSocket
+// upgrades, which go to the hub (ws-upgrade.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { IncomingExchange, MockState } from './context.js';
 import { dispatch } from './dispatch.js';
 import { parseJson } from './json.js';
 import { servePassthrough } from './passthrough.js';
 import { isStreamedRoute, matchRoute } from './router.js';
+import type { WebSocketHub } from './ws-upgrade.js';
 
 /** Long enough that benchmark clients keep their pooled sockets between runs. */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
@@ -45,9 +48,10 @@ function onRequest(state: MockState, req: IncomingMessage, res: ServerResponse):
   });
 }
 
-export function createMockServer(state: MockState, tracker: ConnectionTracker): Server {
+export function createMockServer(state: MockState, tracker: ConnectionTracker, hub: WebSocketHub): Server {
   const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => onRequest(state, req, res));
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => hub.handleUpgrade(state, req, socket, head));
   server.on('connection', (socket: Socket) => {
     tracker.seen += 1;
     tracker.open.add(socket);

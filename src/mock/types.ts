@@ -1,5 +1,5 @@
-// Public shapes of the fake OpenAI upstream (`aisix mock`): its start options, the handle a test
-// gets back, and one entry of its in-memory request log.
+// Public shapes of the fake upstream (`aisix mock`): its start options, the handle a test gets
+// back, and one entry of its in-memory request log.
 import type { JsonStyle } from './json-style.js';
 
 export interface MockOptions {
@@ -7,7 +7,7 @@ export interface MockOptions {
   host?: string;
   /** listen port, default 0 (a free one) */
   port?: number;
-  /** when set, every request must carry `Authorization: Bearer <apiKey>` */
+  /** when set, every request must carry `Authorization: Bearer <apiKey>` (Messages: or `x-api-key`) */
   apiKey?: string;
   /**
    * how JSON bodies and SSE `data:` lines are written, default `compact`; a request's
@@ -17,14 +17,18 @@ export interface MockOptions {
 }
 
 export interface RecordedRequest {
+  /** the HTTP method, or `WS` for a frame a Responses WebSocket client sent */
   method: string;
-  /** the request target, query string included */
+  /** the request target, query string included (a WebSocket frame: its handshake's) */
   path: string;
-  /** lower-case names; repeated headers joined with ", " (Node keeps only the first of some, e.g. `authorization`) */
+  /**
+   * lower-case names; repeated headers joined with ", " (Node keeps only the first of some, e.g.
+   * `authorization`); a WebSocket frame carries its handshake's
+   */
   headers: Record<string, string>;
   /** every header line exactly as received: `[name, value]` in order, original case, repeats kept */
   rawHeaders: [string, string][];
-  /** the body as text; `/mock-passthrough/*` keeps only the first 64 KiB (`bodyTruncated`) */
+  /** the body as text (a WebSocket frame: its text); `/mock-passthrough/*` keeps only the first 64 KiB (`bodyTruncated`) */
   body: string;
   /** the parsed body, or undefined when it is empty, not JSON or truncated */
   json: unknown | undefined;
@@ -47,6 +51,8 @@ export interface MockServer {
   openConnections(): number;
   /** client sockets accepted since start */
   connectionsSeen(): number;
+  /** Responses WebSocket connections open right now */
+  openWebSockets(): number;
   /** stops listening and destroys every open socket */
   close(): Promise<void>;
 }

@@ -1,10 +1,15 @@
-// Shared test helpers for the mock upstream: an SDK client pointed at it, raw HTTP calls, an
-// independent SSE parser and word counter (so tests do not reuse the code they check).
+// Shared test helpers for the mock upstream: SDK clients pointed at it (OpenAI, Anthropic), raw HTTP
+// calls, an independent SSE parser and word counter (so tests do not reuse the code they check).
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { MockServer } from '../../src/mock/index.js';
 
 export function sdk(mock: MockServer, apiKey = 'x'): OpenAI {
   return new OpenAI({ baseURL: mock.url + '/v1', apiKey, maxRetries: 0 });
+}
+
+export function anthropic(mock: MockServer, apiKey = 'x'): Anthropic {
+  return new Anthropic({ baseURL: mock.url, apiKey, maxRetries: 0 });
 }
 
 export function postJson(mock: MockServer, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
