@@ -82,6 +82,7 @@ function settings(addr: string, parsed: ReturnType<typeof parseAddr>, entry: Pro
     logBodies: v.log_bodies ?? PROXY_FIELDS.log_bodies.default,
     shutdownGraceMs: v.shutdown_grace_ms ?? PROXY_FIELDS.shutdown_grace_ms.default,
     upstreamRetries: v.upstream_retries ?? PROXY_FIELDS.upstream_retries.default,
+    websocket: v.websocket ?? PROXY_FIELDS.websocket.default,
     allowedOrigins,
   };
 }

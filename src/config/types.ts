@@ -32,6 +32,8 @@ export interface ProxySettings {
   shutdownGraceMs: number;
   /** retry budget of a direct model without `retries` (default 2) */
   upstreamRetries: number;
+  /** WebSocket mode on `GET /v1/responses` (default true; false answers the upgrade 426) */
+  websocket: boolean;
   /**
    * browser origins besides loopback ones that may call the proxy (`proxy.allowed_origins`),
    * normalised as browsers send them (`https://app.example.com`, lower-case, no default port);

@@ -15,6 +15,7 @@ export type GatewayErrorCode =
   | 'host_not_allowed'
   | 'origin_not_allowed'
   | 'unsupported_media_type'
+  | 'websocket_disabled'
   | 'unknown_response'
   | 'body_too_large'
   | 'provider_rejected'
@@ -48,6 +49,7 @@ const SHAPES: Record<GatewayErrorCode, ErrorShape> = {
   host_not_allowed: { status: 403, type: 'permission_denied', code: 'host_not_allowed', outcome: 'forbidden' },
   origin_not_allowed: { status: 403, type: 'permission_denied', code: 'origin_not_allowed', outcome: 'forbidden' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error', code: 'unsupported_media_type', outcome: 'bad_request' },
+  websocket_disabled: { status: 426, type: 'invalid_request_error', code: 'websocket_disabled', outcome: 'bad_request' },
   body_too_large: { status: 413, type: 'invalid_request_error', code: 'body_too_large', outcome: 'too_large' },
   provider_rejected: { status: 400, type: 'invalid_request_error', outcome: 'provider_rejected' },
   blocked_input: { status: 422, type: 'content_filter', outcome: 'blocked_input' },

@@ -24,6 +24,7 @@ import { ResponseCache } from './runtime/response-cache.js';
 import { RoutingState } from './runtime/routing-state.js';
 import { buildRuntime, type Runtime } from './runtime/runtime.js';
 import { checkExposure } from './stages/exposure.js';
+import { acceptWebSockets } from './websocket/upgrade.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -92,6 +93,8 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   // slow-loris and malformed requests: the envelope instead of node's bare status line
   const clientErrors = handleClientErrors(server, bus, requestTimeoutMs);
+  // WebSocket mode on GET /v1/responses: each response.create frame is a request of its own
+  const sockets = acceptWebSockets(server, { bus, services, current: () => runtime });
 
   function startRecord(req: IncomingMessage, res: ServerResponse): RequestRecord {
     const id = requestIdFor(req.headers[REQUEST_ID_HEADER]);
@@ -118,7 +121,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       record.route = match.row.name;
       ctx = {
         req, res, client: httpClient(res), record, runtime: taken, row: match.row, id: match.id, query: url.length > path.length ? url.slice(path.length) : '', services,
-        caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null, frame: null,
+        caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null, turn: null,
       };
       void runStages(ctx).catch((err: unknown) => sendError({ res, record, bus, req, requestTimeoutMs: taken.config.proxy.requestTimeoutMs, protocol: ctx?.row.protocol }, err));
     } catch (err) {
@@ -159,6 +162,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     inFlight: () => inFlight,
     async close(graceMs) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      sockets.closeAll();
       server.closeIdleConnections();
       const deadline = Date.now() + graceMs;
       while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));

@@ -71,13 +71,15 @@ async function expectError(proxy: ProxyChild, reply: Reply, status: number, erro
   expect(await proxy.eventFor(reply.id)).toMatchObject({ status, outcome, error_type: error.type, error_code: error.code ?? null });
 }
 
-/** A 200 stream that ends with the proxy's numbered upstream_stream_interrupted frame. */
+/** A 200 stream that ends with the proxy's numbered upstream_stream_interrupted frame, then response.failed. */
 async function expectInterruptedStream(proxy: ProxyChild, reply: Reply, because: RegExp): Promise<void> {
   expect(reply.status).toBe(200);
   const frames = framesOf(reply);
-  const last = frames.at(-1);
+  const [last, failed] = frames.slice(-2);
   expect(last?.event).toBe('error');
+  expect(failed?.event).toBe('response.failed');
   const error = JSON.parse(last?.data ?? '{}') as Record<string, unknown>;
+  expect(JSON.parse(failed?.data ?? '{}')).toMatchObject({ response: { status: 'failed', error: { code: 'upstream_stream_interrupted', message: error.message } } });
   expect(error).toMatchObject({ type: 'error', code: 'upstream_stream_interrupted' });
   expect(String(error.message)).toMatch(because);
   expect(frameTypes(frames)).not.toContain('response.completed');

@@ -68,6 +68,11 @@ export const PROXY_FIELDS = {
     default: 2,
     description: "Retry budget of a direct model without `retries` (AISIX's deployment default): upstream 5xx and transport errors, never timeouts.",
   },
+  websocket: {
+    type: 'boolean',
+    default: true,
+    description: 'WebSocket mode on `GET /v1/responses` (Codex, the Agents SDK): `false` answers the upgrade 426.',
+  },
   allowed_origins: {
     type: 'list',
     items: {

@@ -23,7 +23,7 @@ export interface ErrorTarget {
 export function sendError(target: ErrorTarget, err: unknown): void {
   const { res, record } = target;
   if (res.destroyed) return; // the client left first; `close` records the abort
-  const error = err instanceof GatewayError ? err : internal(err, target.bus);
+  const error = err instanceof GatewayError ? err : internalError(err, target.bus);
   record.fail(error.outcome, error.status, { type: error.type, code: error.errorCode, message: error.message });
   if (res.headersSent) {
     res.destroy();
@@ -50,7 +50,8 @@ export function sendError(target: ErrorTarget, err: unknown): void {
   });
 }
 
-function internal(err: unknown, bus: EventBus): GatewayError {
+/** An unexpected exception as the 500 the client gets; its stack goes to a `warning` event only. */
+export function internalError(err: unknown, bus: EventBus): GatewayError {
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
   bus.emit('warning', { message: `internal error while handling a request: ${detail}` });
   return new GatewayError('internal', 'internal error in the aisix proxy');

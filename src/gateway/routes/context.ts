@@ -14,6 +14,7 @@ import type { RoutingState } from '../runtime/routing-state.js';
 import type { ResolvedModel } from '../runtime/model-index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Upstream } from '../runtime/upstream.js';
+import type { WebSocketTurn } from '../websocket/turn.js';
 
 export type Stage = (ctx: RequestContext) => void | Promise<void>;
 
@@ -37,8 +38,11 @@ export interface RouteRow {
   readonly streams: boolean;
   /** a cache policy may serve and store its non-streaming answers (chat completions, as AISIX) */
   readonly caches: boolean;
-  /** who may serve it: `openai` providers only (Responses), or any OpenAI-compatible one (chat) */
-  readonly providers: 'openai' | 'openai_compatible';
+  /**
+   * who may serve it: `openai` providers only (Responses), any OpenAI-compatible one (chat), or
+   * `anthropic` providers (Messages: Anthropic's URL, credential header and query string kept)
+   */
+  readonly providers: 'openai' | 'openai_compatible' | 'anthropic';
   /** the stages, in order; the first is always `admit` */
   readonly stages: readonly Stage[];
   /** the file's route when this row is a passthrough route, else null */
@@ -145,8 +149,8 @@ export interface RequestContext {
   cached: CachedAnswer | null;
   /** where to store the answer once it passed (a cache miss that may be stored) */
   cacheStore: { keyFor: (answered: Candidate) => string; ttlSeconds: number } | null;
-  /** a WebSocket turn's `response.create` frame, read in place of an HTTP body */
-  frame: Buffer | null;
+  /** the WebSocket turn this request is (one `response.create` frame), else null */
+  readonly turn: WebSocketTurn | null;
 }
 
 /** The HTTP response of a stage that only HTTP routes run. */

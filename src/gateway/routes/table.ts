@@ -2,7 +2,7 @@
 // and its stages, in order. A route cannot skip a check by being written separately: admission
 // (exposure ran before routing), auth, body rules, resolve, guard, dispatch and relay are the same
 // functions for every row that needs them. Adding a route means adding a row here.
-import { chatProtocol, embeddingsProtocol, moderationsProtocol, responsesProtocol } from '../../protocols/index.js';
+import { chatProtocol, countTokensProtocol, embeddingsProtocol, messagesProtocol, moderationsProtocol, responsesProtocol } from '../../protocols/index.js';
 import { admit } from '../stages/admit.js';
 import { bindReferencedIds, resolveStored } from '../stages/bind-ids.js';
 import { cache } from '../stages/cache.js';
@@ -12,6 +12,7 @@ import { guard } from '../stages/guard.js';
 import { health, listModels } from '../stages/list-models.js';
 import { rateLimit } from '../stages/rate-limit.js';
 import { resolve } from '../stages/resolve.js';
+import { dispatchTurn } from '../websocket/dispatch-turn.js';
 import type { PassthroughRoute } from '../../config/types.js';
 import { allowRoute } from '../stages/allow-route.js';
 import { passthrough } from '../stages/passthrough.js';
@@ -20,6 +21,8 @@ import type { RouteRow } from './context.js';
 const MODEL_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, rateLimit, cache, dispatch] as const;
 const STORED_STAGES = [admit, resolveStored, dispatch] as const;
 const PASSTHROUGH_STAGES = [admit, allowRoute, rateLimit, passthrough] as const;
+/** a WebSocket turn: POST /v1/responses' checks, then the session's upstream link */
+const WEBSOCKET_TURN_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, rateLimit, dispatchTurn] as const;
 
 type Defaults = Omit<RouteRow, 'method' | 'path' | 'name' | 'upstream' | 'passthrough'>;
 
@@ -30,6 +33,9 @@ const localRoute: Defaults = { protocol: null, body: 'none', auth: true, countsU
 const rows: readonly Omit<RouteRow, 'passthrough'>[] = [
   { ...modelRoute, method: 'POST', path: '/v1/responses', name: '/v1/responses', upstream: 'responses' },
   { ...modelRoute, method: 'POST', path: '/v1/responses/input_tokens', name: '/v1/responses/input_tokens', upstream: 'responses/input_tokens', streams: false },
+  { ...modelRoute, method: 'POST', path: '/v1/responses/compact', name: '/v1/responses/compact', upstream: 'responses/compact', streams: false },
+  { ...modelRoute, method: 'POST', path: '/v1/messages', name: '/v1/messages', upstream: 'messages', protocol: messagesProtocol, providers: 'anthropic' },
+  { ...modelRoute, method: 'POST', path: '/v1/messages/count_tokens', name: '/v1/messages/count_tokens', upstream: 'messages/count_tokens', protocol: countTokensProtocol, providers: 'anthropic', streams: false },
   { ...modelRoute, method: 'POST', path: '/v1/chat/completions', name: '/v1/chat/completions', upstream: 'chat/completions', protocol: chatProtocol, providers: 'openai_compatible', caches: true },
   { ...modelRoute, method: 'POST', path: '/v1/embeddings', name: '/v1/embeddings', upstream: 'embeddings', protocol: embeddingsProtocol, providers: 'openai_compatible', streams: false },
   { ...modelRoute, method: 'POST', path: '/v1/moderations', name: '/v1/moderations', upstream: 'moderations', protocol: moderationsProtocol, providers: 'openai_compatible', streams: false },
@@ -42,6 +48,14 @@ const rows: readonly Omit<RouteRow, 'passthrough'>[] = [
 ];
 
 export const ROUTES: readonly RouteRow[] = rows.map((row) => ({ ...row, passthrough: null }));
+
+/**
+ * `GET /v1/responses` with `Upgrade: websocket` (DESIGN.md §11): one row for every
+ * `response.create` frame of a client socket (websocket/session.ts runs its stages).
+ */
+export const WEBSOCKET_ROUTE: RouteRow = {
+  ...modelRoute, method: 'GET', path: '/v1/responses', name: '/v1/responses', upstream: 'responses', stages: WEBSOCKET_TURN_STAGES, passthrough: null,
+};
 
 const passthroughRows = new WeakMap<PassthroughRoute, RouteRow>();
 
@@ -63,6 +77,6 @@ export function passthroughRow(route: PassthroughRoute): RouteRow {
   return row;
 }
 
-for (const { name, stages } of [...ROUTES, { name: 'passthrough routes', stages: PASSTHROUGH_STAGES }]) {
+for (const { name, stages } of [...ROUTES, WEBSOCKET_ROUTE, { name: 'passthrough routes', stages: PASSTHROUGH_STAGES }]) {
   if (stages[0] !== admit) throw new Error(`route ${name}: the first stage must be admit`);
 }

@@ -10,6 +10,8 @@ import { CALLER_CREDENTIALS, connectionNamed, crossesProxy } from '../http/heade
 import { anyGlob, compileGlob, type Glob } from './glob.js';
 
 const OPENAI_BASE = 'https://api.openai.com/v1';
+const ANTHROPIC_BASE = 'https://api.anthropic.com';
+const ANTHROPIC_VERSION = '2023-06-01';
 const PASTED_SUFFIXES = ['/responses', '/chat/completions', '/completions', '/embeddings', '/messages'];
 /** Never forwarded on model routes, whatever the allowlist says: besides the header policy's, the body's own headers and trace context. */
 const NEVER_FORWARDED = new Set(['api-key', 'x-goog-api-key', 'content-length', 'content-type', 'accept', 'accept-encoding', 'traceparent', 'tracestate']);
@@ -28,7 +30,7 @@ export interface Upstream {
 }
 
 function splitBase(key: ProviderKey): { origin: string; basePath: string } {
-  let base = key.apiBase ?? (key.provider === 'openai' ? OPENAI_BASE : null);
+  let base = key.apiBase ?? (key.provider === 'openai' ? OPENAI_BASE : key.provider === 'anthropic' ? ANTHROPIC_BASE : null);
   if (base === null) {
     throw new GatewayError('bad_request', `provider_key "${key.name}" has no api_base configured`);
   }
@@ -75,13 +77,29 @@ export function upstreamPath(upstream: Upstream, endpoint: string, { addV1ToBare
   return `${prefix}/${endpoint}`;
 }
 
-/** Outgoing headers: the provider credential, our request id, and allowlisted client headers only. */
-export function upstreamHeaders(options: { upstream: Upstream; requestId: string; client: IncomingHttpHeaders; json: boolean }): Record<string, string> {
+/** Anthropic's endpoint path: `api_base` + `/v1/<endpoint>` (a base already ending in `/v1` is not doubled). */
+export function anthropicPath(upstream: Upstream, endpoint: string): string {
+  if (upstream.origin === '') splitBase(upstream.key); // throws the 400 with the reason
+  const base = upstream.basePath.endsWith('/v1') ? upstream.basePath : `${upstream.basePath}/v1`;
+  return `${base}/${endpoint}`;
+}
+
+/**
+ * Outgoing headers: the provider credential (`Authorization: Bearer`, or Anthropic's `x-api-key`
+ * with the caller's `anthropic-version` and `anthropic-beta`), our request id, and allowlisted
+ * client headers only.
+ */
+export function upstreamHeaders(options: { upstream: Upstream; requestId: string; client: IncomingHttpHeaders; json: boolean; anthropic?: boolean }): Record<string, string> {
   const { upstream, client } = options;
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${upstream.key.apiKey}`,
-    'x-aisix-request-id': options.requestId,
-  };
+  const headers: Record<string, string> = { 'x-aisix-request-id': options.requestId };
+  if (options.anthropic === true) {
+    headers['x-api-key'] = upstream.key.apiKey;
+    headers['anthropic-version'] = headerText(client['anthropic-version']) ?? ANTHROPIC_VERSION;
+    const beta = headerText(client['anthropic-beta']);
+    if (beta !== undefined) headers['anthropic-beta'] = beta;
+  } else {
+    headers.authorization = `Bearer ${upstream.key.apiKey}`;
+  }
   if (options.json) headers['content-type'] = 'application/json';
   if (upstream.forwardHeaders.length === 0) return headers;
   const named = connectionNamed(client);
@@ -90,4 +108,8 @@ export function upstreamHeaders(options: { upstream: Upstream; requestId: string
     if (anyGlob(upstream.forwardHeaders, name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
 }

@@ -140,9 +140,10 @@ async function attempt(ctx: RequestContext, c: Candidate, body: string | null, w
     const sentAt = performance.now();
     const reply = await callUpstream({
       upstream: c.upstream,
-      method: ctx.req.method ?? 'GET',
+      // a WebSocket turn bridged to HTTP is a POST, whatever its upgrade request was
+      method: ctx.turn !== null ? 'POST' : (ctx.req.method ?? 'GET'),
       path: c.path,
-      headers: upstreamHeaders({ upstream: c.upstream, requestId: record.id, client: ctx.req.headers, json: body !== null }),
+      headers: upstreamHeaders({ upstream: c.upstream, requestId: record.id, client: ctx.req.headers, json: body !== null, anthropic: ctx.row.providers === 'anthropic' }),
       body,
       signal: abort,
       headersTimeoutMs: 0,

@@ -79,11 +79,12 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** The model-route body stage: read (or a WebSocket turn's frame), parse, `model` a string, the protocol's own 400s. */
+/** The model-route body stage: read and parse (or take a WebSocket turn's frame), `model` a string, the protocol's own 400s. */
 export async function readModelBody(ctx: RequestContext): Promise<void> {
   const protocol = ctx.row.protocol;
   if (protocol === null) throw new GatewayError('internal', `route ${ctx.row.name} has no protocol`);
-  const body = parseJsonObject(ctx.frame ?? (await readBody(ctx.req, ctx.runtime.config.proxy.requestBodyLimitBytes)));
+  // a WebSocket turn's frame was parsed by its session
+  const body = ctx.body ?? parseJsonObject(await readBody(ctx.req, ctx.runtime.config.proxy.requestBodyLimitBytes));
   const model = protocol.model(body);
   if (model === undefined || model === null) throw new GatewayError('bad_request', 'request payload is invalid: `model` field missing', { param: 'model' });
   if (typeof model !== 'string') throw new GatewayError('bad_request', 'request payload is invalid: `model` must be a string', { param: 'model' });

@@ -26,7 +26,7 @@ function originAllowed(origin: string, exposure: Exposure): boolean {
  * Throws the 403 when the request may not reach the proxy; sets the CORS headers of an allowed
  * origin; says whether the request is a CORS preflight to answer.
  */
-export function checkExposure(req: IncomingMessage, res: ServerResponse, exposure: Exposure): ExposureVerdict {
+export function checkExposure(req: IncomingMessage, res: ServerResponse | null, exposure: Exposure): ExposureVerdict {
   const origin = req.headers.origin;
   if (origin !== undefined) {
     // `Origin: null` (sandboxed frames, file: pages) is not loopback either
@@ -40,7 +40,7 @@ export function checkExposure(req: IncomingMessage, res: ServerResponse, exposur
       throw new GatewayError('host_not_allowed', 'the Host header must name this machine (localhost or a loopback address) while the proxy runs without api_keys');
     }
   }
-  if (origin === undefined) return 'pass';
+  if (origin === undefined || res === null) return 'pass'; // a WebSocket upgrade has no CORS
   res.setHeader('access-control-allow-origin', origin);
   res.setHeader('vary', 'Origin');
   res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);

@@ -8,10 +8,15 @@ import type { ProviderKey, Routing } from '../../config/types.js';
 import { GatewayError } from '../errors.js';
 import type { Candidate, RequestContext, RouteRow } from '../routes/context.js';
 import { lookupModel, mayUse, type ResolvedModel } from '../runtime/model-index.js';
-import { upstreamPath } from '../runtime/upstream.js';
+import { anthropicPath, upstreamPath } from '../runtime/upstream.js';
 
 /** The 400 message when this provider cannot serve the route, else null. */
 function providerRefusal(row: RouteRow, { alias, model }: ResolvedModel, key: ProviderKey): string | null {
+  if (row.providers === 'anthropic') {
+    return model.provider === 'anthropic'
+      ? null
+      : `model "${alias}" uses provider "${model.provider ?? ''}": the local proxy serves ${row.name} for Anthropic providers only; call /v1/chat/completions or /v1/responses for this model`;
+  }
   if (row.providers === 'openai') {
     return model.provider === 'openai'
       ? null
@@ -78,7 +83,8 @@ function candidateFor(ctx: RequestContext, target: ResolvedModel, routing: Routi
     target: target.alias,
     resolved: target,
     upstream,
-    path: upstreamPath(upstream, row.upstream ?? '', { addV1ToBareHost: row.providers === 'openai' }),
+    // Messages keep the caller's query string (Claude Code sends `?beta=true`)
+    path: row.providers === 'anthropic' ? anthropicPath(upstream, row.upstream ?? '') + ctx.query : upstreamPath(upstream, row.upstream ?? '', { addV1ToBareHost: row.providers === 'openai' }),
     timeoutMs: target.model.timeoutMs ?? proxy.upstreamTimeoutMs,
     idleTimeoutMs: target.model.streamTimeoutMs ?? proxy.streamIdleTimeoutMs,
     // a target with another one queued and no budget of its own fails over instead of retrying

@@ -1,0 +1,132 @@
+// The WebSocket relay (DESIGN.md §11): the only code that writes to a client WebSocket. A turn's
+// server events go out one text frame each, as the upstream sent them, while the protocol's tap
+// reads ids, the first delta and usage on the side; output guardrails work as on SSE — `hold`
+// keeps the turn's events until its terminal event and releases them (masked where a mask fired)
+// or refuses the turn; monitor scans at the end. A turn the proxy refuses gets
+// `{"type":"error","status":<http status>,"error":{…envelope…}}` and the socket stays open; an
+// upstream that breaks mid-answer ends the turn with the protocol's interrupted-stream events.
+import type { WebSocket } from 'ws';
+import { parseBlocks, splitSseBlocks, type GuardrailChain, type StreamCollector } from '../../guardrails/index.js';
+import type { Protocol, StreamTap } from '../../protocols/index.js';
+import type { SseFrame } from '../../sse/frame-parser.js';
+import { GatewayError } from '../errors.js';
+import type { RequestRecord } from '../record/request-record.js';
+
+const OPEN = 1;
+
+/** Sends one text frame if the socket is still open. */
+export function sendFrame(socket: WebSocket, text: string): void {
+  if (socket.readyState === OPEN) socket.send(text);
+}
+
+/** An error event for a refused or failed turn: the route's envelope, with its status. */
+export function sendErrorEvent(socket: WebSocket, error: GatewayError, protocol: Protocol | null): void {
+  const envelope = JSON.parse(error.body(protocol)) as Record<string, unknown>;
+  sendFrame(socket, JSON.stringify({ type: 'error', status: error.status, ...envelope }));
+}
+
+/** The JSON texts of SSE bytes, frame by frame (to send held or appended frames as socket frames). */
+function framesOf(sse: Buffer): string[] {
+  return parseBlocks(splitSseBlocks(sse)).flatMap((frame) => (frame === null ? [] : [frame.data]));
+}
+
+export interface TurnRelayOptions {
+  socket: WebSocket;
+  record: RequestRecord;
+  protocol: Protocol;
+  guardrails: GuardrailChain;
+  /** the response id, as soon as it is seen (bound to the caller) */
+  noteResponseId: (id: string) => void;
+}
+
+export class TurnRelay {
+  private readonly tap: StreamTap;
+  private readonly monitor: StreamCollector | null;
+  private holding: boolean;
+  private held: string[] = [];
+  private heldBytes = 0;
+  /** the turn was refused mid-way (over the hold cap): later events are read, not sent */
+  private refused = false;
+  private noted = false;
+
+  constructor(private readonly o: TurnRelayOptions) {
+    this.tap = o.protocol.createTap(() => o.record.markFirstByte());
+    this.holding = o.guardrails.outputPolicy === 'hold';
+    this.monitor = o.guardrails.outputPolicy === 'monitor' ? o.guardrails.createStreamCollector(o.protocol) : null;
+    o.record.status = 200;
+  }
+
+  /** One server event (a JSON text); true once the turn's terminal event was seen. */
+  event(data: string): boolean {
+    const frame: SseFrame = { event: null, data };
+    this.tap.onFrame(frame);
+    if (!this.noted && this.tap.responseId !== null) {
+      this.noted = true;
+      this.o.noteResponseId(this.tap.responseId);
+    }
+    if (this.refused) return this.tap.terminal;
+    this.monitor?.push(frame);
+    if (!this.holding) sendFrame(this.o.socket, data);
+    else this.hold(data);
+    return this.tap.terminal;
+  }
+
+  private hold(data: string): void {
+    this.held.push(data);
+    this.heldBytes += Buffer.byteLength(data) + 8;
+    if (this.heldBytes <= this.o.guardrails.holdCapBytes) return;
+    if (this.o.guardrails.holdOverflow === 'fail_open') {
+      for (const text of this.held) sendFrame(this.o.socket, text);
+      this.held = [];
+      this.holding = false; // fail_open: what was held is out, the rest goes live, unscanned
+      return;
+    }
+    this.refused = true;
+    this.held = [];
+    this.refuse(new GatewayError('blocked_output', 'response blocked by content policy'));
+  }
+
+  /** The upstream's answer is over: `failure` is why it stopped early, or null. */
+  finish(failure: string | null): void {
+    const { record, protocol } = this.o;
+    record.usage = this.tap.usage;
+    record.responseId = this.tap.responseId;
+    if (this.monitor !== null) record.guardrails.push(...this.monitor.scan());
+    if (this.refused) return;
+    if (!this.tap.terminal) {
+      const message = failure ?? 'the upstream ended the response before its terminal event';
+      if (this.holding) {
+        this.refuse(new GatewayError('upstream_status', `${message} while the proxy held it for output guardrails`, { errorCode: 'upstream_stream_interrupted' }));
+        return;
+      }
+      for (const text of framesOf(Buffer.from(protocol.interruptedFrames(message, this.tap.nextSequence(), this.tap.responseId)))) sendFrame(this.o.socket, text);
+      record.fail('upstream_error', 200, { type: 'upstream_error', code: 'upstream_stream_interrupted', message });
+      return;
+    }
+    if (this.holding) this.release();
+    if (this.tap.inBandError !== null) record.fail('upstream_error', 200, this.tap.inBandError);
+  }
+
+  private release(): void {
+    const { guardrails, protocol, record, socket } = this.o;
+    const sse = Buffer.from(this.held.map((data) => `data: ${data}\n\n`).join(''));
+    this.held = [];
+    const verdict = guardrails.reviewHeldStream(protocol, sse);
+    if (verdict.unreadable > 0) {
+      this.refuse(new GatewayError('invalid_upstream_body', `the upstream sent ${verdict.unreadable} event(s) that are not JSON, so the output guardrails cannot check them`));
+      return;
+    }
+    record.guardrails.push(...verdict.hits);
+    if (verdict.blocked !== null) {
+      this.refuse(new GatewayError('blocked_output', `response blocked by content policy (guardrail '${verdict.blocked.guardrail}')`));
+      return;
+    }
+    record.markFirstByte();
+    for (const text of framesOf(verdict.body)) sendFrame(socket, text);
+  }
+
+  private refuse(error: GatewayError): void {
+    this.o.record.fail(error.outcome, error.status, { type: error.type, code: error.errorCode, message: error.message });
+    sendErrorEvent(this.o.socket, error, this.o.protocol);
+  }
+}

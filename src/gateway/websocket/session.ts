@@ -1,0 +1,112 @@
+// One client WebSocket on `GET /v1/responses` (DESIGN.md §11): its frames run one at a time, each
+// `response.create` as its own request — a RequestRecord (`transport: websocket`), the runtime
+// current when the frame arrived, the WebSocket row's stages (auth re-checked against that
+// runtime, so a key disabled by a reload stops at its next frame), exactly one `request.finished`.
+// Frames that are not a JSON `response.create` get an error event; the socket stays open. The
+// client closing mid-turn abandons the turn (499) and drops the upstream link.
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import type { EventBus } from '../../events/bus.js';
+import { GatewayError } from '../errors.js';
+import { requestIdFor } from '../record/request-id.js';
+import { RequestRecord } from '../record/request-record.js';
+import { internalError } from '../relay/error.js';
+import { sendErrorEvent } from '../relay/websocket.js';
+import type { GatewayServices, RequestContext } from '../routes/context.js';
+import { WEBSOCKET_ROUTE } from '../routes/table.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { parseJsonObject } from '../stages/body.js';
+import { TurnClient } from './turn.js';
+import { UpstreamLink } from './upstream-link.js';
+
+/** Frames waiting behind the turn under way; more is refused with an error event. */
+const MAX_QUEUED = 32;
+
+export interface SessionDeps {
+  readonly bus: EventBus;
+  readonly services: GatewayServices;
+  /** the gateway's runtime now */
+  current(): Runtime;
+}
+
+export class ClientSession {
+  private readonly upstream: UpstreamLink;
+  private readonly queue: (RawData | null)[] = [];
+  private running: TurnClient | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly req: IncomingMessage,
+    private readonly deps: SessionDeps,
+  ) {
+    this.upstream = new UpstreamLink(req.headers);
+    socket.on('message', (data, isBinary) => this.receive(isBinary ? null : data));
+    socket.once('close', () => {
+      this.closed = true;
+      this.queue.length = 0;
+      this.running?.leave();
+      this.upstream.drop();
+    });
+    socket.on('error', () => undefined); // a broken client socket closes; 'close' cleans up
+  }
+
+  private receive(data: RawData | null): void {
+    if (this.running !== null) {
+      if (this.queue.length >= MAX_QUEUED) return this.refuse(new GatewayError('rate_limited', `more than ${MAX_QUEUED} frames are waiting on this socket`));
+      this.queue.push(data);
+      return;
+    }
+    void this.turn(data);
+  }
+
+  private refuse(error: GatewayError): void {
+    sendErrorEvent(this.socket, error, WEBSOCKET_ROUTE.protocol);
+  }
+
+  private async turn(data: RawData | null): Promise<void> {
+    const client = new TurnClient();
+    this.running = client;
+    const { bus, services } = this.deps;
+    const runtime = this.deps.current();
+    runtime.retain();
+    const record = new RequestRecord(requestIdFor(undefined), 'GET', WEBSOCKET_ROUTE.name);
+    record.transport = 'websocket';
+    if (bus.has('request.started')) bus.emit('request.started', { id: record.id, time: record.time, method: record.method, path: WEBSOCKET_ROUTE.path });
+    const ctx: RequestContext = {
+      req: this.req, res: null, client, record, runtime, row: WEBSOCKET_ROUTE, id: null, query: '', services,
+      caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null,
+      turn: { socket: this.socket, upstream: this.upstream },
+    };
+    try {
+      ctx.body = frameBody(data);
+      for (const stage of WEBSOCKET_ROUTE.stages) await stage(ctx);
+    } catch (err) {
+      const error = err instanceof GatewayError ? err : internalError(err, bus);
+      record.fail(error.outcome, error.status, { type: error.type, code: error.errorCode, message: error.message });
+      if (!client.gone) sendErrorEvent(this.socket, error, WEBSOCKET_ROUTE.protocol);
+    } finally {
+      record.finish(bus, client.gone);
+      client.end();
+      runtime.release();
+      this.running = null;
+      if (this.queue.length > 0 && !this.closed) void this.turn(this.queue.shift() ?? null);
+    }
+  }
+
+  /** Closes the socket (the gateway is shutting down). */
+  close(code: number, reason: string): void {
+    if (this.socket.readyState <= 1) this.socket.close(code, reason);
+  }
+}
+
+/** A frame's body: a JSON object of type `response.create`, else a 400. */
+function frameBody(data: RawData | null): Record<string, unknown> {
+  if (data === null) throw new GatewayError('bad_request', 'frames must be text: a JSON `response.create` event');
+  const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  const body = parseJsonObject(raw);
+  if (body.type !== 'response.create') {
+    throw new GatewayError('bad_request', `unsupported event type ${JSON.stringify(body.type ?? null)}: send {"type":"response.create", …}`, { param: 'type' });
+  }
+  return body;
+}
