@@ -40,6 +40,24 @@ export interface MockOptions {
   jsonStyle?: string;
 }
 
+export interface RunOptions {
+  config?: string;
+  demo?: boolean;
+  port?: number;
+  apiKey?: string;
+  logFile?: string;
+  /** accepted, not implemented yet (tapes are a later issue): exits 125 */
+  record?: string;
+  replay?: string;
+}
+
+export interface EnvOptions {
+  url?: string;
+  apiKey?: string;
+  showKey?: boolean;
+  config?: string;
+}
+
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
@@ -120,6 +138,49 @@ export function createProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('run')
+    .description('Run a command with its OpenAI and Anthropic base URLs pointed at a headless proxy; a summary on stderr when it exits.')
+    .usage('[options] -- <command> [args...]')
+    .argument('<command...>', 'the command to run and its arguments (put them after --)')
+    .option('-c, --config <file>', 'config file (default: $AISIX_CONFIG, else ./aisix.yaml)')
+    .addOption(new Option('--demo', 'built-in demo config and mock upstream: offline, no keys, no files').conflicts('config'))
+    .option('--port <port>', 'listen port on 127.0.0.1 (default: a free one)', parsePort)
+    .option('--api-key <key>', 'caller key given to the command (default: $AISIX_API_KEY, else the value of the first key_env in the config, else the demo key)')
+    .option('--log-file <file>', 'append one JSON line per finished request (overrides proxy.log_file)')
+    .option('--record <dir>', 'record upstream exchanges as tapes (not implemented yet)')
+    .option('--replay <dir>', 'answer from recorded tapes (not implemented yet)')
+    .addHelpText('after', [
+      '',
+      'The command gets OPENAI_BASE_URL (http://127.0.0.1:PORT/v1), OPENAI_API_KEY,',
+      'ANTHROPIC_BASE_URL (http://127.0.0.1:PORT), ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN.',
+      "Exit status: the command's; 128+N if signal N ended it; 127 if it was not found,",
+      '126 if it could not be executed; 125 if aisix itself failed (bad config, port in',
+      'use, usage error).',
+    ].join('\n'))
+    .showHelpAfterError('(run "aisix run --help" for usage)')
+    // the command's status passes through, so aisix's own usage errors exit 125, not 2
+    .exitOverride((err) => {
+      throw err.exitCode === 0 ? err : new CommanderError(ExitCode.runFailure, err.code, err.message);
+    })
+    .action(async (command: string[], opts: RunOptions) => {
+      const { runRun } = await import('./run.js');
+      setExit(await runRun(command, opts));
+    });
+
+  program
+    .command('env')
+    .description('Print export lines that point a shell at a running proxy: eval "$(aisix env)".')
+    .option('--url <url>', 'proxy URL (default: proxy.addr from the config, else http://127.0.0.1:3000)')
+    .option('--api-key <key>', 'caller key to print (default: a reference to $AISIX_API_KEY, else to the first key_env in the config)')
+    .option('--show-key', 'print the key itself instead of a "$VAR" reference')
+    .option('-c, --config <file>', 'config file to read defaults from')
+    .showHelpAfterError('(run "aisix env --help" for usage)')
+    .action(async (opts: EnvOptions) => {
+      const { runEnv } = await import('./env.js');
+      setExit(await runEnv(opts));
+    });
+
+  program
     .command('init')
     .description('Write a commented starter aisix.yaml (refuses to overwrite).')
     .argument('[file]', 'where to write it', 'aisix.yaml')
@@ -142,7 +203,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : err.exitCode === ExitCode.runFailure ? ExitCode.runFailure : ExitCode.usage;
     throw err;
   }
 }

@@ -1,12 +1,12 @@
 // `aisix serve`: load the config (or the built-in demo with its own mock upstream), create the
 // event bus, attach the reporter (TUI, line or NDJSON), the request log and the observability
 // exporters, start the gateway, watch the config for live reload, and shut down gracefully on
-// SIGINT/SIGTERM or `q`.
+// SIGINT/SIGTERM or `q`. `startProxy` (log, exporters, listen) is shared with `aisix run`.
 // Stdout carries results only (the listening line, request lines or NDJSON); banners go to stderr.
 import type { Config } from '../config/types.js';
 import { createEventBus, type EventBus } from '../events/bus.js';
 import { attachExporters } from '../exporters/index.js';
-import { createGateway, ExposureError } from '../gateway/index.js';
+import { createGateway, ExposureError, type Gateway } from '../gateway/index.js';
 import { attachJsonReporter } from '../reporters/json.js';
 import { attachLineReporter } from '../reporters/line.js';
 import { VERSION } from '../version.js';
@@ -28,33 +28,16 @@ export async function runServe(opts: ServeOptions): Promise<number> {
   // load React/Ink before listening, so the UI is mounted before the first request can arrive
   const tuiModule = tui ? await import('../reporters/tui/mount.js') : null;
   const detachReporter = tui ? () => undefined : opts.json ? attachJsonReporter(bus, process.stdout) : attachLineReporter(bus, { stdout: process.stdout, stderr: process.stderr });
-  const log = new RequestLog(bus, opts.logFile ?? null);
-  try {
-    log.open(config);
-  } catch (err) {
-    process.stderr.write(`aisix: ${(err as Error).message}\n`);
-    await loaded.close();
-    return ExitCode.failure;
-  }
-  const exporters = attachExporters(bus, config);
-  let gateway: ReturnType<typeof createGateway>;
-  let url: string;
-  try {
-    gateway = createGateway({ config, bus, previews: tui });
-    url = await gateway.listen(host, port);
-  } catch (err) {
-    process.stderr.write(`aisix: ${listenFailure(err, host, port)}\n`);
-    await Promise.all([log.close(), loaded.close(), exporters.close()]);
-    return ExitCode.failure;
-  }
+  const proxy = await startProxy({ loaded, bus, host, port, logFile: opts.logFile ?? null, previews: tui });
+  if (proxy === null) return ExitCode.failure;
+  const { gateway, url } = proxy;
   announce({ bus, config, url, loaded, opts, tui });
   const stopWatching = loaded.watchPath === null
     ? () => undefined
-    : watchConfig({ path: loaded.watchPath, gateway, bus, env: process.env, onApplied: (_previous, next) => { log.reopen(next); exporters.reload(next); } });
+    : watchConfig({ path: loaded.watchPath, gateway, bus, env: process.env, onApplied: (_previous, next) => proxy.applied(next) });
   const shutdown = createShutdown(async () => {
     stopWatching();
-    await gateway.close(gateway.current().config.proxy.shutdownGraceMs);
-    await Promise.all([log.close(), loaded.close(), exporters.close()]);
+    await proxy.close();
     detachReporter();
   });
   const signalled = new Promise<void>((resolve) => {
@@ -71,6 +54,69 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     await shutdown();
   }
   return ExitCode.ok;
+}
+
+export interface StartProxyOptions {
+  loaded: ServeConfig;
+  /** the run's event bus; reporters attach to it before the proxy starts */
+  bus: EventBus;
+  host: string;
+  port: number;
+  /** `--log-file` (wins over proxy.log_file), or null */
+  logFile: string | null;
+  /** whether the gateway keeps input/output previews for a reporter (the TUI) */
+  previews: boolean;
+}
+
+/** A listening proxy with what it brought along: the request log and the exporters. */
+export interface RunningProxy {
+  gateway: Gateway;
+  /** the URL actually listened on (port 0 → the real port) */
+  url: string;
+  /** applies what the proxy owns (log file, exporters) after a reload swapped `next` in */
+  applied(next: Config): void;
+  /** stops accepting, drains in-flight requests for proxy.shutdown_grace_ms, closes the log, the config's extras and the exporters */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the request log, attaches the exporters and listens (shared by `serve` and `run`). On
+ * failure it prints the one-line reason on stderr, closes what it opened (and `loaded`) and
+ * resolves to null; the caller picks the exit code.
+ */
+export async function startProxy({ loaded, bus, host, port, logFile, previews }: StartProxyOptions): Promise<RunningProxy | null> {
+  const { config } = loaded;
+  const log = new RequestLog(bus, logFile);
+  try {
+    log.open(config);
+  } catch (err) {
+    process.stderr.write(`aisix: ${(err as Error).message}\n`);
+    await loaded.close();
+    return null;
+  }
+  const exporters = attachExporters(bus, config);
+  let gateway: Gateway;
+  let url: string;
+  try {
+    gateway = createGateway({ config, bus, previews });
+    url = await gateway.listen(host, port);
+  } catch (err) {
+    process.stderr.write(`aisix: ${listenFailure(err, host, port)}\n`);
+    await Promise.all([log.close(), loaded.close(), exporters.close()]);
+    return null;
+  }
+  return {
+    gateway,
+    url,
+    applied: (next) => {
+      log.reopen(next);
+      exporters.reload(next);
+    },
+    close: async () => {
+      await gateway.close(gateway.current().config.proxy.shutdownGraceMs);
+      await Promise.all([log.close(), loaded.close(), exporters.close()]);
+    },
+  };
 }
 
 function listenFailure(err: unknown, host: string, port: number): string {

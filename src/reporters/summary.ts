@@ -1,0 +1,232 @@
+// Totals of finished requests, overall and per group (alias by default): requests, errors, blocks,
+// tokens, cost and latency percentiles. Fed `request.finished` events (live from a bus, or read back
+// from a request log); `format()` gives the readable lines `aisix run` prints at exit, `toJSON()`
+// the numbers. Shared by `aisix run`, `aisix stats` and serve's stop-time totals (DESIGN §11, §13).
+//
+// Counting follows the TUI: a guardrail block is `blocked`, not an error (policy doing its job);
+// anything else with a status ≥ 400 or an outcome other than `ok` is an error. Tokens are summed
+// from the upstream's usage (never estimated); cost sums the priced requests, and a group none of
+// whose requests had a price shows `-`. Percentiles are nearest-rank over the requests that have
+// the value. Group keys (aliases, callers, models: outside text) are escaped with terminalSafe.
+import type { EventBus } from '../events/bus.js';
+import type { RequestFinished } from '../events/types.js';
+import { terminalSafe } from '../text/terminal-safe.js';
+
+export type SummaryGroupBy = 'alias' | 'caller' | 'day' | 'model';
+
+export interface SummaryOptions {
+  /** what the breakdown groups by (default `alias`; `model` is the upstream model id, `day` the UTC date) */
+  by?: SummaryGroupBy;
+}
+
+/** The numbers of one group, or of all requests (`key` absent). */
+export interface SummaryTotals {
+  requests: number;
+  errors: number;
+  blocked: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  /** the sum over the priced requests; null when none had a price */
+  cost_usd: number | null;
+  latency_ms_p50: number | null;
+  latency_ms_p95: number | null;
+  ttft_ms_p50: number | null;
+  ttft_ms_p95: number | null;
+}
+
+export interface SummaryGroup extends SummaryTotals {
+  /** the alias (caller, day, model) — null for requests that had none (unknown routes, refused callers) */
+  key: string | null;
+}
+
+export interface SummaryJson {
+  groups: SummaryGroup[];
+  total: SummaryTotals;
+}
+
+export interface Summary {
+  add(event: RequestFinished): void;
+  /** finished requests counted so far */
+  readonly requests: number;
+  total(): SummaryTotals;
+  /** the breakdown, busiest group first (`day`: oldest first) */
+  groups(): SummaryGroup[];
+  toJSON(): SummaryJson;
+  /** the readable form: one totals line, then one line per group (no `\n`s) */
+  format(): string[];
+}
+
+type KeyFields = Pick<RequestFinished, 'alias' | 'caller' | 'time' | 'upstream_model'>;
+
+const KEY_OF: Readonly<Record<SummaryGroupBy, (e: KeyFields) => string | null>> = {
+  alias: (e) => e.alias,
+  caller: (e) => e.caller,
+  model: (e) => e.upstream_model,
+  day: (e) => (/^\d{4}-\d\d-\d\d/.test(e.time) ? e.time.slice(0, 10) : null),
+};
+
+class Accumulator {
+  requests = 0;
+  errors = 0;
+  blocked = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+  cachedTokens = 0;
+  reasoningTokens = 0;
+  cost = 0;
+  priced = 0;
+  readonly latencies: number[] = [];
+  readonly ttfts: number[] = [];
+
+  add(e: RequestFinished): void {
+    this.requests++;
+    if (e.outcome === 'blocked_input' || e.outcome === 'blocked_output') this.blocked++;
+    else if (e.status >= 400 || e.outcome !== 'ok') this.errors++;
+    if (e.usage !== null) {
+      this.inputTokens += e.usage.input_tokens;
+      this.outputTokens += e.usage.output_tokens;
+      this.cachedTokens += e.usage.cached_tokens;
+      this.reasoningTokens += e.usage.reasoning_tokens;
+    }
+    if (e.cost_usd !== null && Number.isFinite(e.cost_usd)) {
+      this.cost += e.cost_usd;
+      this.priced++;
+    }
+    if (Number.isFinite(e.latency_ms)) this.latencies.push(e.latency_ms);
+    if (e.ttft_ms !== null && Number.isFinite(e.ttft_ms)) this.ttfts.push(e.ttft_ms);
+  }
+
+  totals(): SummaryTotals {
+    return {
+      requests: this.requests,
+      errors: this.errors,
+      blocked: this.blocked,
+      input_tokens: this.inputTokens,
+      output_tokens: this.outputTokens,
+      cached_tokens: this.cachedTokens,
+      reasoning_tokens: this.reasoningTokens,
+      cost_usd: this.priced === 0 ? null : this.cost,
+      latency_ms_p50: percentile(this.latencies, 50),
+      latency_ms_p95: percentile(this.latencies, 95),
+      ttft_ms_p50: percentile(this.ttfts, 50),
+      ttft_ms_p95: percentile(this.ttfts, 95),
+    };
+  }
+}
+
+/** Nearest-rank percentile (the smallest value with at least p% of the values at or below it). */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? null;
+}
+
+export function createSummary(options: SummaryOptions = {}): Summary {
+  const by = options.by ?? 'alias';
+  const keyOf = KEY_OF[by];
+  const total = new Accumulator();
+  const groups = new Map<string | null, Accumulator>();
+
+  const sortedGroups = (): SummaryGroup[] => {
+    const list = [...groups].map(([key, acc]) => ({ key, ...acc.totals() }));
+    const byKey = (a: SummaryGroup, b: SummaryGroup): number => (a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1);
+    return list.sort(by === 'day' ? byKey : (a, b) => b.requests - a.requests || byKey(a, b));
+  };
+
+  return {
+    add(event) {
+      total.add(event);
+      const key = keyOf(event);
+      let group = groups.get(key);
+      if (group === undefined) groups.set(key, (group = new Accumulator()));
+      group.add(event);
+    },
+    get requests() {
+      return total.requests;
+    },
+    total: () => total.totals(),
+    groups: sortedGroups,
+    toJSON: () => ({ groups: sortedGroups(), total: total.totals() }),
+    format: () => formatSummary(total.totals(), sortedGroups(), by),
+  };
+}
+
+/** A summary fed by the bus's `request.finished` events until `detach()`. */
+export function attachSummary(bus: EventBus, options: SummaryOptions = {}): { summary: Summary; detach: () => void } {
+  const summary = createSummary(options);
+  const detach = bus.on('request.finished', (e) => summary.add(e));
+  return { summary, detach };
+}
+
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** `1,234` */
+export function formatCount(n: number): string {
+  return INTEGER.format(n);
+}
+
+/** `$1.23`, `$0.0123`, `$0.000150`; `-` when unknown. */
+export function formatUsd(usd: number | null): string {
+  if (usd === null || !Number.isFinite(usd)) return '-';
+  if (usd === 0) return '$0';
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  if (usd >= 0.01) return `$${usd.toFixed(4)}`;
+  return `$${usd.toFixed(6)}`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** `1 error, 1 blocked` (only the non-zero ones), or '' */
+function problems(t: Pick<SummaryTotals, 'errors' | 'blocked'>): string {
+  const parts: string[] = [];
+  if (t.errors > 0) parts.push(plural(t.errors, 'error'));
+  if (t.blocked > 0) parts.push(`${formatCount(t.blocked)} blocked`);
+  return parts.join(', ');
+}
+
+const MAX_KEY_WIDTH = 40;
+
+const NO_KEY: Readonly<Record<SummaryGroupBy, string>> = { alias: '(no alias)', caller: '(no caller)', model: '(no model)', day: '(no date)' };
+
+function groupLabel(key: string | null, by: SummaryGroupBy): string {
+  if (key === null) return NO_KEY[by];
+  const safe = terminalSafe(key);
+  return safe.length > MAX_KEY_WIDTH ? `${safe.slice(0, MAX_KEY_WIDTH - 1)}…` : safe;
+}
+
+/**
+ * ```
+ * aisix: 12 requests (1 error, 1 blocked), tokens 1,234 in / 567 out, cost $0.0123
+ *   demo       10 req  1,200 in  500 out  $0.0120  1 error
+ *   demo-slow   2 req     34 in   67 out  -
+ * ```
+ */
+export function formatSummary(total: SummaryTotals, groups: readonly SummaryGroup[], by: SummaryGroupBy = 'alias'): string[] {
+  const issues = problems(total);
+  const head = [`aisix: ${plural(total.requests, 'request')}${issues === '' ? '' : ` (${issues})`}`];
+  if (total.requests > 0) {
+    head.push(`tokens ${formatCount(total.input_tokens)} in / ${formatCount(total.output_tokens)} out`);
+    head.push(`cost ${total.cost_usd === null ? 'unknown' : formatUsd(total.cost_usd)}`);
+  }
+  const rows = groups.map((g) => ({
+    label: groupLabel(g.key, by),
+    requests: `${formatCount(g.requests)} req`,
+    input: `${formatCount(g.input_tokens)} in`,
+    output: `${formatCount(g.output_tokens)} out`,
+    cost: formatUsd(g.cost_usd),
+    note: problems(g),
+  }));
+  const width = (pick: (r: (typeof rows)[number]) => string): number => Math.max(0, ...rows.map((r) => pick(r).length));
+  const w = { label: width((r) => r.label), requests: width((r) => r.requests), input: width((r) => r.input), output: width((r) => r.output), cost: width((r) => r.cost) };
+  const lines = rows.map((r) => {
+    const cells = [r.label.padEnd(w.label), r.requests.padStart(w.requests), r.input.padStart(w.input), r.output.padStart(w.output), r.note === '' ? r.cost : r.cost.padEnd(w.cost)];
+    if (r.note !== '') cells.push(r.note);
+    return `  ${cells.join('  ')}`.trimEnd();
+  });
+  return [head.join(', '), ...lines];
+}
