@@ -164,7 +164,7 @@ describe('WebSocket mode', () => {
     const outputs = events.filter((e) => e.type !== 'response.created' && e.type !== 'response.in_progress').map((e) => JSON.stringify({ ...e, response: undefined }));
     expect(outputs.join('')).not.toContain('ann@example.com');
     expect(outputText(events)).toBe('write to [EMAIL_REDACTED] today');
-    const final = events.find((e) => e.type === 'response.completed') as { response: { output: unknown } };
+    const final = events.find((e) => e.type === "response.completed") as unknown as { response: { output: unknown } };
     expect(JSON.stringify(final.response.output)).not.toContain('ann@example.com');
     expect(completed(events).status).toBe('completed');
     await client.close();
