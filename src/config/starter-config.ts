@@ -28,6 +28,11 @@ models:                       # the aliases callers send as "model"
     model_name: "*"
     provider_key: openai-main
 
+# Claude Code (Anthropic Messages, /v1/messages) sends its own model ids: serve them all with a
+# wildcard alias on an Anthropic key — add these to provider_keys and models:
+#  - { display_name: anthropic, provider: anthropic, api_key: \${ANTHROPIC_API_KEY} }
+#  - { display_name: "claude-*", provider: anthropic, model_name: "*", provider_key: anthropic }
+
 # Without api_keys the proxy needs no caller key (fine on 127.0.0.1). To require one:
 # api_keys:
 #   - display_name: local-dev

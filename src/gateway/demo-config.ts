@@ -19,6 +19,10 @@ provider_keys:
     provider: openai
     api_key: sk-mock-upstream
     api_base: ${mockUrl}/v1
+  - display_name: demo-anthropic
+    provider: anthropic
+    api_key: sk-mock-upstream
+    api_base: ${mockUrl}
 models:
   # retries: 0 everywhere except demo-retry, so the demo's failing aliases fail at once
   - { display_name: demo, provider: openai, model_name: mock-echo, provider_key: demo-upstream, retries: 0, cost: { input_per_1k: 0.00015, output_per_1k: 0.0006 } }
@@ -42,6 +46,8 @@ models:
   # chat completions on this alias are cached: ask the same twice and the second says \`cached\`
   - { display_name: demo-cached, provider: openai, model_name: mock-echo, provider_key: demo-upstream, retries: 0 }
   - { display_name: "mock/*", provider: openai, model_name: "*", provider_key: demo-upstream, retries: 0 }
+  # Claude Code sends its own model ids (claude-opus-…): every one is served by the mock's Messages API
+  - { display_name: "claude-*", provider: anthropic, model_name: mock-echo, provider_key: demo-anthropic, retries: 0 }
 cache_policies:
   - { name: demo-cache, applies_to: "model:demo-cached", ttl_seconds: 300 }
 api_keys:

@@ -72,6 +72,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const services: GatewayServices = {
     bus,
     responseIds: new ResponseIds(),
+    conversationIds: new ResponseIds(),
     routing: new RoutingState(),
     rateLimits: options.rateLimits ?? new RateLimits(),
     cache: options.cache ?? new ResponseCache(),
@@ -120,7 +121,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       record.route = match.row.name;
       ctx = {
-        req, res, client: httpClient(res), record, runtime: taken, row: match.row, id: match.id, query: url.length > path.length ? url.slice(path.length) : '', services,
+        req, res, client: httpClient(res), record, runtime: taken, row: match.row, id: match.id, item: match.item ?? null, query: url.length > path.length ? url.slice(path.length) : '', services,
         caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null, turn: null,
       };
       void runStages(ctx).catch((err: unknown) => sendError({ res, record, bus, req, requestTimeoutMs: taken.config.proxy.requestTimeoutMs, protocol: ctx?.row.protocol }, err));

@@ -45,6 +45,8 @@ export interface RouteRow {
   readonly providers: 'openai' | 'openai_compatible' | 'anthropic';
   /** the stages, in order; the first is always `admit` */
   readonly stages: readonly Stage[];
+  /** the id of what the answer creates is bound to the caller: a response, a conversation, or nothing */
+  readonly binds: 'responses' | 'conversations' | null;
   /** the file's route when this row is a passthrough route, else null */
   readonly passthrough: PassthroughRoute | null;
 }
@@ -80,6 +82,8 @@ export interface Plan {
 export interface GatewayServices {
   readonly bus: EventBus;
   readonly responseIds: ResponseIds;
+  /** conversations created through the proxy, bound to their caller the same way */
+  readonly conversationIds: ResponseIds;
   /** cooldowns and round-robin turns, across reloads */
   readonly routing: RoutingState;
   /** rate-limit counters and concurrency holds, across reloads */
@@ -133,6 +137,8 @@ export interface RequestContext {
   readonly row: RouteRow;
   /** `{id}` of the path, when the row has one */
   readonly id: string | null;
+  /** `{item}` of the path (a conversation item), when the row has one */
+  readonly item: string | null;
   /** the query string with its `?`, or '' */
   readonly query: string;
   readonly services: GatewayServices;

@@ -7,6 +7,7 @@ import { admit } from '../stages/admit.js';
 import { bindReferencedIds, resolveStored } from '../stages/bind-ids.js';
 import { cache } from '../stages/cache.js';
 import { readModelBody } from '../stages/body.js';
+import { guardItems, readPassedBody, resolveConversation } from '../stages/conversations.js';
 import { dispatch } from '../stages/dispatch.js';
 import { guard } from '../stages/guard.js';
 import { health, listModels } from '../stages/list-models.js';
@@ -20,29 +21,42 @@ import type { RouteRow } from './context.js';
 
 const MODEL_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, rateLimit, cache, dispatch] as const;
 const STORED_STAGES = [admit, resolveStored, dispatch] as const;
+const CONVERSATION_STAGES = [admit, resolveConversation, dispatch] as const;
+const CONVERSATION_WRITE_STAGES = [admit, readPassedBody, resolveConversation, guardItems, dispatch] as const;
 const PASSTHROUGH_STAGES = [admit, allowRoute, rateLimit, passthrough] as const;
 /** a WebSocket turn: POST /v1/responses' checks, then the session's upstream link */
 const WEBSOCKET_TURN_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, rateLimit, dispatchTurn] as const;
 
 type Defaults = Omit<RouteRow, 'method' | 'path' | 'name' | 'upstream' | 'passthrough'>;
 
-const modelRoute: Defaults = { protocol: responsesProtocol, body: 'json', auth: true, countsUsage: true, streams: true, caches: false, providers: 'openai', stages: MODEL_STAGES };
-const storedRoute: Defaults = { protocol: responsesProtocol, body: 'none', auth: true, countsUsage: false, streams: false, caches: false, providers: 'openai', stages: STORED_STAGES };
-const localRoute: Defaults = { protocol: null, body: 'none', auth: true, countsUsage: false, streams: false, caches: false, providers: 'openai', stages: [admit] };
+const modelRoute: Defaults = { protocol: responsesProtocol, body: 'json', auth: true, countsUsage: true, streams: true, caches: false, providers: 'openai', stages: MODEL_STAGES, binds: 'responses' };
+const storedRoute: Defaults = { protocol: responsesProtocol, body: 'none', auth: true, countsUsage: false, streams: false, caches: false, providers: 'openai', stages: STORED_STAGES, binds: null };
+const localRoute: Defaults = { protocol: null, body: 'none', auth: true, countsUsage: false, streams: false, caches: false, providers: 'openai', stages: [admit], binds: null };
+/** the Conversations API: a pass-through to the only OpenAI provider key, ids bound to their caller */
+const conversationRoute: Defaults = { ...storedRoute, stages: CONVERSATION_STAGES };
+const conversationWrite: Defaults = { ...conversationRoute, body: 'json', stages: CONVERSATION_WRITE_STAGES };
 
 const rows: readonly Omit<RouteRow, 'passthrough'>[] = [
   { ...modelRoute, method: 'POST', path: '/v1/responses', name: '/v1/responses', upstream: 'responses' },
   { ...modelRoute, method: 'POST', path: '/v1/responses/input_tokens', name: '/v1/responses/input_tokens', upstream: 'responses/input_tokens', streams: false },
   { ...modelRoute, method: 'POST', path: '/v1/responses/compact', name: '/v1/responses/compact', upstream: 'responses/compact', streams: false },
-  { ...modelRoute, method: 'POST', path: '/v1/messages', name: '/v1/messages', upstream: 'messages', protocol: messagesProtocol, providers: 'anthropic' },
-  { ...modelRoute, method: 'POST', path: '/v1/messages/count_tokens', name: '/v1/messages/count_tokens', upstream: 'messages/count_tokens', protocol: countTokensProtocol, providers: 'anthropic', streams: false },
-  { ...modelRoute, method: 'POST', path: '/v1/chat/completions', name: '/v1/chat/completions', upstream: 'chat/completions', protocol: chatProtocol, providers: 'openai_compatible', caches: true },
-  { ...modelRoute, method: 'POST', path: '/v1/embeddings', name: '/v1/embeddings', upstream: 'embeddings', protocol: embeddingsProtocol, providers: 'openai_compatible', streams: false },
-  { ...modelRoute, method: 'POST', path: '/v1/moderations', name: '/v1/moderations', upstream: 'moderations', protocol: moderationsProtocol, providers: 'openai_compatible', streams: false },
+  { ...modelRoute, method: 'POST', path: '/v1/messages', name: '/v1/messages', upstream: 'messages', protocol: messagesProtocol, providers: 'anthropic', binds: null },
+  { ...modelRoute, method: 'POST', path: '/v1/messages/count_tokens', name: '/v1/messages/count_tokens', upstream: 'messages/count_tokens', protocol: countTokensProtocol, providers: 'anthropic', streams: false, binds: null },
+  { ...modelRoute, method: 'POST', path: '/v1/chat/completions', name: '/v1/chat/completions', upstream: 'chat/completions', protocol: chatProtocol, providers: 'openai_compatible', caches: true, binds: null },
+  { ...modelRoute, method: 'POST', path: '/v1/embeddings', name: '/v1/embeddings', upstream: 'embeddings', protocol: embeddingsProtocol, providers: 'openai_compatible', streams: false, binds: null },
+  { ...modelRoute, method: 'POST', path: '/v1/moderations', name: '/v1/moderations', upstream: 'moderations', protocol: moderationsProtocol, providers: 'openai_compatible', streams: false, binds: null },
   { ...storedRoute, method: 'GET', path: '/v1/responses/{id}', name: '/v1/responses/{id}', upstream: 'responses/{id}', streams: true },
   { ...storedRoute, method: 'DELETE', path: '/v1/responses/{id}', name: '/v1/responses/{id}', upstream: 'responses/{id}' },
   { ...storedRoute, method: 'POST', path: '/v1/responses/{id}/cancel', name: '/v1/responses/{id}/cancel', upstream: 'responses/{id}/cancel' },
   { ...storedRoute, method: 'GET', path: '/v1/responses/{id}/input_items', name: '/v1/responses/{id}/input_items', upstream: 'responses/{id}/input_items' },
+  { ...conversationWrite, method: 'POST', path: '/v1/conversations', name: '/v1/conversations', upstream: 'conversations', binds: 'conversations' },
+  { ...conversationRoute, method: 'GET', path: '/v1/conversations/{id}', name: '/v1/conversations/{id}', upstream: 'conversations/{id}' },
+  { ...conversationWrite, method: 'POST', path: '/v1/conversations/{id}', name: '/v1/conversations/{id}', upstream: 'conversations/{id}' },
+  { ...conversationRoute, method: 'DELETE', path: '/v1/conversations/{id}', name: '/v1/conversations/{id}', upstream: 'conversations/{id}' },
+  { ...conversationRoute, method: 'GET', path: '/v1/conversations/{id}/items', name: '/v1/conversations/{id}/items', upstream: 'conversations/{id}/items' },
+  { ...conversationWrite, method: 'POST', path: '/v1/conversations/{id}/items', name: '/v1/conversations/{id}/items', upstream: 'conversations/{id}/items' },
+  { ...conversationRoute, method: 'GET', path: '/v1/conversations/{id}/items/{item}', name: '/v1/conversations/{id}/items/{item}', upstream: 'conversations/{id}/items/{item}' },
+  { ...conversationRoute, method: 'DELETE', path: '/v1/conversations/{id}/items/{item}', name: '/v1/conversations/{id}/items/{item}', upstream: 'conversations/{id}/items/{item}' },
   { ...localRoute, method: 'GET', path: '/v1/models', name: '/v1/models', upstream: null, stages: [admit, listModels] },
   { ...localRoute, method: 'GET', path: '/healthz', name: '/healthz', upstream: null, auth: false, stages: [admit, health] },
 ];
@@ -70,7 +84,7 @@ export function passthroughRow(route: PassthroughRoute): RouteRow {
   if (row === undefined) {
     row = {
       method: '*', path: route.pathPrefix, name: `${route.pathPrefix}/*`, protocol: null, body: 'none', auth: true, upstream: null,
-      countsUsage: false, streams: true, caches: false, providers: 'openai_compatible', stages: PASSTHROUGH_STAGES, passthrough: route,
+      countsUsage: false, streams: true, caches: false, providers: 'openai_compatible', stages: PASSTHROUGH_STAGES, passthrough: route, binds: null,
     };
     passthroughRows.set(route, row);
   }

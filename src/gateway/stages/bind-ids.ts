@@ -1,7 +1,8 @@
 // Response ids are bound to the caller that created them (DESIGN.md §3, §9). Two stages:
 // `resolveStored` routes a call keyed by a stored response's id (retrieve, delete, cancel,
 // input_items) to the provider key that produced it; `bindReferencedIds` checks the ids a model
-// request's body names (`previous_response_id`, `conversation`). With more than one caller key,
+// request's body names (`previous_response_id`, `conversation`: conversations created through the
+// proxy are bound the same way, stages/conversations.ts). With more than one caller key,
 // an id not relayed for this caller — another caller's, or one never seen — is a 404 before any
 // upstream contact. With one caller key or none, an unknown id goes to the only OpenAI provider
 // key when there is exactly one.
@@ -15,10 +16,10 @@ import { upstreamPath, type Upstream } from '../runtime/upstream.js';
 
 const STREAM_QUERY = /(?:^|[?&])stream=true(?:&|$)/;
 
-const ownedBy = (owner: ResponseOwner | undefined, caller: ApiKey | null): owner is ResponseOwner =>
+export const ownedBy = (owner: ResponseOwner | undefined, caller: ApiKey | null): owner is ResponseOwner =>
   owner !== undefined && owner.caller === (caller?.name ?? null);
 
-function notFound(kind: string, id: string): GatewayError {
+export function notFound(kind: string, id: string): GatewayError {
   return new GatewayError('unknown_response', `${kind} "${id}" not found for this API key (ids are bound to the caller that created them through the proxy)`);
 }
 
@@ -29,11 +30,12 @@ export function bindReferencedIds(ctx: RequestContext): void {
   for (const id of ids.responses) {
     if (!ownedBy(ctx.services.responseIds.lookup(id), ctx.caller)) throw notFound('response', id);
   }
-  // conversations are not bound to callers yet, so none can be proven to be this caller's
-  for (const id of ids.conversations) throw notFound('conversation', id);
+  for (const id of ids.conversations) {
+    if (!ownedBy(ctx.services.conversationIds.lookup(id), ctx.caller)) throw notFound('conversation', id);
+  }
 }
 
-function onlyOpenAiUpstream(runtime: Runtime): Upstream | undefined {
+export function onlyOpenAiUpstream(runtime: Runtime): Upstream | undefined {
   const openai = [...runtime.upstreams.values()].filter((u) => u.key.provider === 'openai');
   return openai.length === 1 ? openai[0] : undefined;
 }

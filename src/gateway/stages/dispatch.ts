@@ -25,17 +25,14 @@ export async function dispatch(ctx: RequestContext): Promise<void> {
   const { candidate, reply: up, abort, clearDeadline } = await attemptAll(ctx, plan);
   try {
     if (record.servedBy !== null) res.setHeader('x-aisix-served-by', record.servedBy);
-    // ids of created responses are bound to their caller as soon as they are seen (Responses only)
-    const owner = plan.resolved !== null && row.countsUsage && protocol.name === 'responses'
-      ? { providerKey: candidate.upstream.key.name, alias: plan.resolved.alias, caller: ctx.caller?.name ?? null }
-      : null;
+    // ids of created responses and conversations are bound to their caller as soon as they are seen
+    const owner = { providerKey: candidate.upstream.key.name, alias: plan.resolved?.alias ?? '', caller: ctx.caller?.name ?? null };
+    const ids = row.binds === 'responses' && plan.resolved !== null ? ctx.services.responseIds : row.binds === 'conversations' ? ctx.services.conversationIds : null;
     const store = ctx.cacheStore;
     const relay: RelayContext = {
       res, record, protocol, guardrails, up, injectedUsage: ctx.injectedUsage,
       previews: ctx.services.previews(ctx.runtime), countsUsage: row.countsUsage, idleTimeoutMs: candidate.idleTimeoutMs, abortUpstream: () => abort.abort(),
-      noteResponseId: (id) => {
-        if (owner !== null) ctx.services.responseIds.remember(id, owner);
-      },
+      noteResponseId: (id) => ids?.remember(id, owner),
       keep: store === null ? null : (body, type) => ctx.services.cache.set(store.keyFor(candidate), body, type, store.ttlSeconds),
     };
     // a stream request answered with plain JSON (some compatible servers ignore `stream`) is relayed as JSON

@@ -74,7 +74,7 @@ export class ClientSession {
     record.transport = 'websocket';
     if (bus.has('request.started')) bus.emit('request.started', { id: record.id, time: record.time, method: record.method, path: WEBSOCKET_ROUTE.path });
     const ctx: RequestContext = {
-      req: this.req, res: null, client, record, runtime, row: WEBSOCKET_ROUTE, id: null, query: '', services,
+      req: this.req, res: null, client, record, runtime, row: WEBSOCKET_ROUTE, id: null, item: null, query: '', services,
       caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null,
       turn: { socket: this.socket, upstream: this.upstream },
     };
