@@ -1,13 +1,15 @@
-// The two objects every handler receives: the server-wide state (store, log, key, counters,
-// default JSON style) and one exchange (the parsed request, its JSON style and wire, the response
+// The two objects every handler receives: the server-wide state (response and conversation stores,
+// log, key, counters, default JSON style) and one exchange (the parsed request, its JSON style and wire, the response
 // to write).
 import type { ServerResponse } from 'node:http';
 import type { JsonStyle } from './json-style.js';
+import type { ConversationStore } from './conversation-store.js';
 import type { RequestLog } from './request-log.js';
 import type { ResponseStore } from './store.js';
 
 export interface MockState {
   readonly store: ResponseStore;
+  readonly conversations: ConversationStore;
   readonly log: RequestLog;
   readonly apiKey: string | undefined;
   /** the style of every JSON answer unless a request picks another (request-style.ts) */

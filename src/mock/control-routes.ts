@@ -1,5 +1,5 @@
 // The routes that are not model calls: `GET /v1/models` (one entry per mock model name) and the
-// test hooks under `/_mock/` (request log, clearing it, connection and WebSocket counts).
+// test hooks under `/_mock/` (request log, clearing it, connection, WebSocket and store counts).
 import { MOCK_MODELS } from './behaviours.js';
 import type { Exchange, MockState } from './context.js';
 import { sendJson } from './reply.js';
@@ -33,6 +33,7 @@ export function stats(state: MockState, ex: Exchange): void {
     connections_seen: state.connectionsSeen(),
     requests_logged: state.log.size,
     stored_responses: state.store.size,
+    stored_conversations: state.conversations.size,
     open_websockets: state.openWebSockets(),
   };
   sendJson(ex, 200, body);

@@ -6,8 +6,19 @@ import type { IncomingMessage } from 'node:http';
 import { admit } from './access.js';
 import { ANTHROPIC_BAD_JSON } from './anthropic-errors.js';
 import { createChatCompletion } from './chat-route.js';
+import { compactResponse } from './compact-route.js';
 import type { Exchange, IncomingExchange, MockState } from './context.js';
 import { clearRequests, listModels, listRequests, stats } from './control-routes.js';
+import {
+  createConversation,
+  createConversationItems,
+  deleteConversation,
+  deleteConversationItem,
+  listConversationItems,
+  retrieveConversation,
+  retrieveConversationItem,
+  updateConversation,
+} from './conversations-route.js';
 import { createEmbeddings } from './embeddings-route.js';
 import { BAD_JSON, invalidUrl, SERVER_ERROR } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
@@ -25,9 +36,15 @@ function jsonBody(ex: Exchange): JsonObject | undefined {
   return undefined;
 }
 
-async function withBody(ex: Exchange, run: (body: JsonObject) => Promise<void>): Promise<void> {
+async function withBody(ex: Exchange, run: (body: JsonObject) => Promise<void> | void): Promise<void> {
   const body = jsonBody(ex);
   if (body !== undefined) await run(body);
+}
+
+/** Like withBody, but an empty body counts as `{}` (the SDK's `conversations.create()` sends none). */
+async function withOptionalBody(ex: Exchange, run: (body: JsonObject) => Promise<void> | void): Promise<void> {
+  if (ex.body.length === 0) return run({});
+  return withBody(ex, run);
 }
 
 async function runRoute(state: MockState, ex: Exchange, route: BufferedRoute): Promise<void> {
@@ -36,6 +53,8 @@ async function runRoute(state: MockState, ex: Exchange, route: BufferedRoute): P
       return withBody(ex, (body) => createResponse(state, ex, body));
     case 'responses.input_tokens':
       return withBody(ex, (body) => countInputTokens(state, ex, body));
+    case 'responses.compact':
+      return withBody(ex, (body) => compactResponse(state, ex, body));
     case 'chat':
       return withBody(ex, (body) => createChatCompletion(state, ex, body));
     case 'embeddings':
@@ -56,6 +75,22 @@ async function runRoute(state: MockState, ex: Exchange, route: BufferedRoute): P
       return cancelResponse(state, ex, route.id);
     case 'responses.input_items':
       return listInputItems(state, ex, route.id);
+    case 'conversations.create':
+      return withOptionalBody(ex, (body) => createConversation(state, ex, body));
+    case 'conversations.get':
+      return retrieveConversation(state, ex, route.id);
+    case 'conversations.update':
+      return withBody(ex, (body) => updateConversation(state, ex, route.id, body));
+    case 'conversations.delete':
+      return deleteConversation(state, ex, route.id);
+    case 'conversations.items.list':
+      return listConversationItems(state, ex, route.id);
+    case 'conversations.items.create':
+      return withBody(ex, (body) => createConversationItems(state, ex, route.id, body));
+    case 'conversations.item.get':
+      return retrieveConversationItem(state, ex, route.id, route.itemId);
+    case 'conversations.item.delete':
+      return deleteConversationItem(state, ex, route.id, route.itemId);
     case 'mock.requests':
       return listRequests(state, ex);
     case 'mock.requests.clear':

@@ -15,6 +15,19 @@ export function responseNotFound(id: string): ErrorEnvelope {
   return envelope(`Response with id '${id}' not found.`, 'invalid_request_error');
 }
 
+export function conversationNotFound(id: string): ErrorEnvelope {
+  return envelope(`Conversation with id '${id}' not found.`, 'invalid_request_error');
+}
+
+export function conversationItemNotFound(id: string): ErrorEnvelope {
+  return envelope(`Item with id '${id}' not found.`, 'invalid_request_error');
+}
+
+/** A `previous_response_id` the mock does not know (WebSocket frames, `/v1/responses/compact`). */
+export function previousNotFound(id: string): ErrorEnvelope {
+  return envelope(`Previous response with id '${id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
+}
+
 export function invalidUrl(method: string, path: string): ErrorEnvelope {
   return envelope(`Invalid URL (${method} ${path})`, 'invalid_request_error');
 }

@@ -3,6 +3,7 @@
 // counts.
 import type { AddressInfo } from 'node:net';
 import type { MockState } from './context.js';
+import { ConversationStore } from './conversation-store.js';
 import { JSON_STYLES, parseJsonStyle, type JsonStyle } from './json-style.js';
 import { RequestLog } from './request-log.js';
 import { closeServer, createMockServer, listen, type ConnectionTracker } from './server.js';
@@ -35,6 +36,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const hub = new WebSocketHub();
   const state: MockState = {
     store: new ResponseStore(),
+    conversations: new ConversationStore(),
     log: new RequestLog(),
     apiKey: options.apiKey,
     jsonStyle,

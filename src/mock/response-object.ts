@@ -1,6 +1,7 @@
 // Builds the `Response` object of `POST /v1/responses` (responses-wire.md §3): output items, usage,
 // and the request fields OpenAI echoes back. The streamed events are derived from it.
 import type { Behaviour } from './behaviours.js';
+import { conversationIdOf } from './conversations.js';
 import { newId, unixNow } from './ids.js';
 import { echo, stringAt, type JsonObject } from './json.js';
 import { answerText, REASONING_SUMMARY, toolName } from './output-text.js';
@@ -107,8 +108,9 @@ function echoedFields(body: JsonObject): Record<string, unknown> {
 }
 
 /**
- * A completed Response for `body` (`model` echoed as sent); no `usage` key for `mock-no-usage`.
- * `override` is the `x-mock-output` header. A WebSocket warmup (`generate: false`) has no output.
+ * A completed Response for `body` (`model` echoed as sent); no `usage` key for `mock-no-usage`;
+ * `conversation: {"id"}` when the create names one. `override` is the `x-mock-output` header. A
+ * WebSocket warmup (`generate: false`) has no output.
  */
 export function buildResponse(body: JsonObject, behaviour: Behaviour, override: string | undefined): ResponseObject {
   const generate = body.generate !== false;
@@ -124,6 +126,8 @@ export function buildResponse(body: JsonObject, behaviour: Behaviour, override: 
     output: generate ? outputItems(behaviour, body, text) : [],
     ...echoedFields(body),
   };
+  const conversation = conversationIdOf(body);
+  if (conversation !== undefined) response.conversation = { id: conversation };
   if (behaviour.usage) {
     const tokens = countTokens(responsesInputTexts(body), text, behaviour.extraTokens);
     response.usage = responsesUsage(generate ? tokens : { ...tokens, output: 0, reasoning: 0 });

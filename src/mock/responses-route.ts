@@ -1,7 +1,9 @@
 // `POST /v1/responses` (JSON, or SSE when `stream:true`) and `POST /v1/responses/input_tokens`:
-// the model name picks the behaviour, the created response is stored for the sub-routes.
+// the model name picks the behaviour, the created response is stored for the sub-routes, and its
+// turn (input items, then output items) is appended to the `conversation` it names.
 import { behaviourFor, type Behaviour } from './behaviours.js';
 import type { Exchange, MockState } from './context.js';
+import { appendTurn, conversationRefusal } from './conversations.js';
 import { MISSING_MODEL } from './errors.js';
 import { applyStreamFaults, preflight, sendJsonAnswer, writeOptions } from './faults.js';
 import { inputItems } from './input-items.js';
@@ -38,15 +40,23 @@ export function wantsObfuscation(body: JsonObject): boolean {
   return !(isObject(options) && options.include_obfuscation === false);
 }
 
-/** Keeps a created response for the sub-routes unless the create said `store: false` or the model is faulty. */
+/**
+ * Keeps a created response for the sub-routes unless the create said `store: false`, and appends
+ * its turn to the create's `conversation` (whatever `store` says); a faulty model does neither.
+ */
 export function storeResponse(state: MockState, body: JsonObject, bodyChars: number, response: ResponseObject, behaviour: Behaviour): void {
-  if (behaviour.fault !== 'none' || body.store === false) return;
-  state.store.put({ response, inputItems: inputItems(body.input), obfuscate: wantsObfuscation(body), size: bodyChars + outputChars(response) });
+  if (behaviour.fault !== 'none') return;
+  const items = inputItems(body.input);
+  appendTurn(state, body, items, response);
+  if (body.store === false) return;
+  state.store.put({ response, inputItems: items, obfuscate: wantsObfuscation(body), size: bodyChars + outputChars(response) });
 }
 
 export async function createResponse(state: MockState, ex: Exchange, body: JsonObject): Promise<void> {
   const model = stringAt(body, 'model');
   if (model === undefined) return sendJson(ex, 400, MISSING_MODEL);
+  const refused = conversationRefusal(state, body);
+  if (refused !== undefined) return sendJson(ex, refused.status, refused.envelope);
   const behaviour = behaviourFor(model);
   if (await preflight(state, ex, behaviour)) return;
   const response = buildResponse(body, behaviour, ex.outputOverride);

@@ -2,15 +2,20 @@
 // query string is not part of the match (`?beta=true` paths route like the plain ones).
 // `/mock-passthrough/*` routes are streamed: the server hands them over before reading the body.
 // WebSocket upgrades are matched apart (`isWebSocketRoute`): only `GET /v1/responses` upgrades.
+// `/v1/conversations/{id}[/items[/{item_id}]]` takes its ids from the path segments.
 
 /** Routes whose request body is streamed, not read whole first (passthrough.ts). */
 export type StreamedRoute = { kind: 'passthrough.echo' } | { kind: 'passthrough.sse' } | { kind: 'passthrough.status'; status: number };
 
 /** Routes answered once the whole body is in (dispatch.ts). */
 export type BufferedRoute =
-  | { kind: 'responses.create' | 'responses.input_tokens' | 'chat' | 'models' | 'embeddings' | 'moderations' }
+  | { kind: 'responses.create' | 'responses.input_tokens' | 'responses.compact' | 'chat' | 'models' | 'embeddings' | 'moderations' }
   | { kind: 'messages' | 'messages.count_tokens' }
   | { kind: 'responses.get' | 'responses.delete' | 'responses.cancel' | 'responses.input_items'; id: string }
+  | { kind: 'conversations.create' }
+  | { kind: 'conversations.get' | 'conversations.update' | 'conversations.delete'; id: string }
+  | { kind: 'conversations.items.list' | 'conversations.items.create'; id: string }
+  | { kind: 'conversations.item.get' | 'conversations.item.delete'; id: string; itemId: string }
   | { kind: 'mock.requests' | 'mock.requests.clear' | 'mock.stats' }
   | { kind: 'unknown' };
 
@@ -20,6 +25,7 @@ const UNKNOWN: BufferedRoute = { kind: 'unknown' };
 const RESPONSES_PATH = '/v1/responses';
 const MESSAGES_PATH = '/v1/messages';
 const RESPONSES_PREFIX = '/v1/responses/';
+const CONVERSATIONS_PREFIX = '/v1/conversations/';
 const PASSTHROUGH_PREFIX = '/mock-passthrough/';
 const STATUS_PREFIX = 'status/';
 
@@ -37,6 +43,10 @@ function fixedRoute(method: string, pathname: string): BufferedRoute | undefined
       return method === 'POST' ? { kind: 'moderations' } : UNKNOWN;
     case '/v1/responses/input_tokens':
       return method === 'POST' ? { kind: 'responses.input_tokens' } : UNKNOWN;
+    case '/v1/responses/compact':
+      return method === 'POST' ? { kind: 'responses.compact' } : UNKNOWN;
+    case '/v1/conversations':
+      return method === 'POST' ? { kind: 'conversations.create' } : UNKNOWN;
     case MESSAGES_PATH:
       return method === 'POST' ? { kind: 'messages' } : UNKNOWN;
     case '/v1/messages/count_tokens':
@@ -63,6 +73,26 @@ function responseIdRoute(method: string, rest: string): BufferedRoute {
   return UNKNOWN;
 }
 
+/** `{id}`, `{id}/items` or `{id}/items/{item_id}` after `/v1/conversations/`; empty segments match nothing. */
+function conversationRoute(method: string, rest: string): BufferedRoute {
+  const parts = rest.split('/');
+  const [id, sub, itemId] = parts;
+  if (id === undefined || id.length === 0 || parts.length > 3) return UNKNOWN;
+  if (sub === undefined) {
+    if (method === 'GET') return { kind: 'conversations.get', id };
+    if (method === 'POST') return { kind: 'conversations.update', id };
+    return method === 'DELETE' ? { kind: 'conversations.delete', id } : UNKNOWN;
+  }
+  if (sub !== 'items') return UNKNOWN;
+  if (itemId === undefined) {
+    if (method === 'GET') return { kind: 'conversations.items.list', id };
+    return method === 'POST' ? { kind: 'conversations.items.create', id } : UNKNOWN;
+  }
+  if (itemId.length === 0) return UNKNOWN;
+  if (method === 'GET') return { kind: 'conversations.item.get', id, itemId };
+  return method === 'DELETE' ? { kind: 'conversations.item.delete', id, itemId } : UNKNOWN;
+}
+
 /** Three digits from 200 to 599, else undefined. */
 function statusCode(text: string): number | undefined {
   if (text.length !== 3) return undefined;
@@ -87,6 +117,7 @@ export function matchRoute(method: string, pathname: string): Route {
   const fixed = fixedRoute(method, pathname);
   if (fixed !== undefined) return fixed;
   if (pathname.startsWith(RESPONSES_PREFIX)) return responseIdRoute(method, pathname.slice(RESPONSES_PREFIX.length));
+  if (pathname.startsWith(CONVERSATIONS_PREFIX)) return conversationRoute(method, pathname.slice(CONVERSATIONS_PREFIX.length));
   if (pathname.startsWith(PASSTHROUGH_PREFIX)) return passthroughRoute(method, pathname.slice(PASSTHROUGH_PREFIX.length));
   return UNKNOWN;
 }

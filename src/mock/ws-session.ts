@@ -2,14 +2,16 @@
 // response in flight, later frames wait). A `response.create` runs like `POST /v1/responses` with
 // `stream: true` (same behaviour verdict, same Response, same events), each event one JSON text
 // frame; refusals and model errors are `{"type":"error","status":N,"error":{…}}` events and the
-// socket stays open. The connection remembers its last responses for `previous_response_id`.
+// socket stays open. The connection remembers its last responses for `previous_response_id`; a
+// `conversation` must exist (else a 404 error event) and gets the turn appended, as over HTTP.
 import type { IncomingHttpHeaders } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
 import { behaviourFor, type ErrorReply } from './behaviours.js';
 import type { MockState } from './context.js';
-import { envelope, invalidParameter, MISSING_MODEL, type ErrorEnvelope } from './errors.js';
+import { conversationRefusal } from './conversations.js';
+import { envelope, invalidParameter, MISSING_MODEL, previousNotFound, type ErrorEnvelope } from './errors.js';
 import { applyStreamFaults, verdictFor, writeOptions } from './faults.js';
 import { isObject, parseJson, stringAt, type JsonObject } from './json.js';
 import { toJson, unfinishedJson, type JsonStyle } from './json-style.js';
@@ -36,8 +38,10 @@ export interface Handshake {
 export const INVALID_FRAME = envelope('Invalid WebSocket message: expected a JSON object with a "type".', 'invalid_request_error', null, 'invalid_json');
 const WRONG_TYPE_WHY = "expected 'response.create'.";
 
-export function previousNotFound(id: string): ErrorEnvelope {
-  return envelope(`Previous response with id '${id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
+/** Why a frame is answered with an error event instead of a response. */
+interface FrameRefusal {
+  status: number;
+  envelope: ErrorEnvelope;
 }
 
 /** The WebSocket error event: the HTTP status it stands for, the envelope's `error`, the reply's headers. */
@@ -101,18 +105,27 @@ export class WsSession {
     if (!this.open) return;
     const choice = chooseJsonStyle(this.handshake.headers, json, this.state.jsonStyle);
     if (isObject(json) && json.type === 'response.processed') return; // Codex's acknowledgement of a finished response
-    const problem = isObject(json) ? (choice.problem ?? this.refusal(json)) : INVALID_FRAME;
-    if (problem !== undefined) await this.send(errorEvent(400, problem), choice.style);
-    else if (isObject(json)) await this.create(json, chars, choice.style);
+    if (!isObject(json)) {
+      await this.send(errorEvent(400, INVALID_FRAME), choice.style);
+      return;
+    }
+    const refused = choice.problem !== undefined ? { status: 400, envelope: choice.problem } : this.refusal(json);
+    if (refused !== undefined) await this.send(errorEvent(refused.status, refused.envelope), choice.style);
+    else await this.create(json, chars, choice.style);
   }
 
-  /** The frame's own 400s: its type, its model, an unknown `previous_response_id`. */
-  private refusal(json: JsonObject): ErrorEnvelope | undefined {
-    if (json.type !== 'response.create') return invalidParameter('type', WRONG_TYPE_WHY);
-    if (stringAt(json, 'model') === undefined) return MISSING_MODEL;
+  /**
+   * The frame's own refusals: 400 for its type, its model or an unknown `previous_response_id`;
+   * 400 or 404 for its `conversation`.
+   */
+  private refusal(json: JsonObject): FrameRefusal | undefined {
+    if (json.type !== 'response.create') return { status: 400, envelope: invalidParameter('type', WRONG_TYPE_WHY) };
+    if (stringAt(json, 'model') === undefined) return { status: 400, envelope: MISSING_MODEL };
     const previous = stringAt(json, 'previous_response_id');
-    if (previous === undefined || this.remembered.has(previous) || this.state.store.get(previous) !== undefined) return undefined;
-    return previousNotFound(previous);
+    if (previous !== undefined && !this.remembered.has(previous) && this.state.store.get(previous) === undefined) {
+      return { status: 400, envelope: previousNotFound(previous) };
+    }
+    return conversationRefusal(this.state, json);
   }
 
   private async create(body: JsonObject, chars: number, style: JsonStyle): Promise<void> {
