@@ -20,7 +20,7 @@ export type Stage = (ctx: RequestContext) => void | Promise<void>;
 
 export interface RouteRow {
   /** `*`: any method (passthrough routes) */
-  readonly method: 'GET' | 'POST' | 'DELETE' | '*';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'DELETE' | '*';
   /** `/v1/responses`, a pattern with `{id}`, or a passthrough route's prefix */
   readonly path: string;
   /** the route in events (patterns, so ids don't fragment the stats) */

@@ -59,6 +59,8 @@ const rows: readonly Omit<RouteRow, 'passthrough'>[] = [
   { ...conversationRoute, method: 'DELETE', path: '/v1/conversations/{id}/items/{item}', name: '/v1/conversations/{id}/items/{item}', upstream: 'conversations/{id}/items/{item}' },
   { ...localRoute, method: 'GET', path: '/v1/models', name: '/v1/models', upstream: null, stages: [admit, listModels] },
   { ...localRoute, method: 'GET', path: '/healthz', name: '/healthz', upstream: null, auth: false, stages: [admit, health] },
+  // Claude Code checks its base URL with `HEAD /` before its first request
+  { ...localRoute, method: 'HEAD', path: '/', name: '/', upstream: null, auth: false, stages: [admit, health] },
 ];
 
 export const ROUTES: readonly RouteRow[] = rows.map((row) => ({ ...row, passthrough: null }));
