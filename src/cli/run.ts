@@ -1,7 +1,7 @@
 // `aisix run [-c FILE | --demo] … -- CMD [ARGS…]` (DESIGN §11): starts the proxy headless on
 // 127.0.0.1 (a free port unless --port; with --demo the bundled mock too, as `serve --demo`), runs
 // CMD with OPENAI_BASE_URL, OPENAI_API_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY and
-// ANTHROPIC_AUTH_TOKEN pointed at it, and when CMD exits stops the proxy (draining for
+// ANTHROPIC_AUTH_TOKEN pointed at it (and, for Codex, the `-c` overrides of agent-args.ts), and when CMD exits stops the proxy (draining for
 // proxy.shutdown_grace_ms) and prints a summary on stderr.
 //
 // While CMD runs the terminal is its own: stdio is inherited and aisix prints nothing (warnings the
@@ -24,6 +24,7 @@ import { createEventBus } from '../events/bus.js';
 import { formatWarning } from '../reporters/line.js';
 import { attachSummary } from '../reporters/summary.js';
 import { terminalSafe } from '../text/terminal-safe.js';
+import { agentArgs } from './agent-args.js';
 import { PLACEHOLDER_KEY, proxyEnv, resolveCallerKey, type CallerKey } from './env.js';
 import { ExitCode, signalExitCode } from './exit-codes.js';
 import type { RunOptions } from './main.js';
@@ -71,7 +72,7 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
   warnAboutKey(key, config);
   const env = { ...process.env, ...proxyEnv(proxy.url, key.value ?? PLACEHOLDER_KEY) };
 
-  const result = await runChild(file, args, env);
+  const result = await runChild(file, agentArgs(file, args, env.OPENAI_BASE_URL ?? `${proxy.url}/v1`), env);
 
   await proxy.close();
   detach();

@@ -4,7 +4,7 @@
 // for a signal, 127 not found, 125 for aisix's own failures). Signals sent to aisix reach CMD.
 // Needs `npm run build`.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -259,5 +259,30 @@ describe("aisix run: aisix's own failures", () => {
     const both = await aisix(['run', '--demo', '-c', 'x.yaml', '--', 'true']);
     expect(both.code).toBe(125);
     expect(both.stderr).toContain('cannot be used with');
+  });
+});
+
+describe('aisix run -- codex', () => {
+  it('points Codex at the proxy with -c overrides for this run only (Codex ignores OPENAI_BASE_URL)', async () => {
+    // a stand-in `codex` that prints what it was started with
+    const bin = join(cwd, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const codex = join(bin, 'codex');
+    writeFileSync(codex, `#!${process.execPath}\nconsole.log(JSON.stringify({ argv: process.argv.slice(2), base: process.env.OPENAI_BASE_URL, key: process.env.OPENAI_API_KEY }));\n`);
+    chmodSync(codex, 0o755);
+    const run = await aisix(['run', '--demo', '--', codex, 'exec', 'hello']);
+    expect(run.code).toBe(0);
+    const seen = JSON.parse(run.stdout) as { argv: string[]; base: string; key: string };
+    expect(seen.key).toBe('sk-aisix-demo');
+    expect(seen.argv).toEqual([
+      '-c', 'model_provider=aisix',
+      '-c', 'model_providers.aisix.name=aisix',
+      '-c', `model_providers.aisix.base_url=${JSON.stringify(seen.base)}`,
+      '-c', 'model_providers.aisix.env_key=OPENAI_API_KEY',
+      '-c', 'model_providers.aisix.wire_api=responses',
+      '-c', 'model_providers.aisix.supports_websockets=true',
+      'exec', 'hello',
+    ]);
+    expect(seen.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
   });
 });
