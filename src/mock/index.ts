@@ -32,7 +32,7 @@ function serverJsonStyle(name: string | undefined): JsonStyle {
 export async function startMock(options: MockOptions = {}): Promise<MockServer> {
   const host = options.host ?? '127.0.0.1';
   const jsonStyle = serverJsonStyle(options.jsonStyle);
-  const tracker: ConnectionTracker = { open: new Set(), seen: 0 };
+  const tracker: ConnectionTracker = { open: new Set(), busy: new Set(), seen: 0 };
   const hub = new WebSocketHub();
   const state: MockState = {
     store: new ResponseStore(),
@@ -55,6 +55,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     clearRequests: () => void state.log.clear(),
     openConnections: state.openConnections,
     connectionsSeen: state.connectionsSeen,
+    busyConnections: () => tracker.busy.size,
     openWebSockets: state.openWebSockets,
     close: () => {
       hub.close();

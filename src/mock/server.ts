@@ -17,6 +17,8 @@ const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 export interface ConnectionTracker {
   readonly open: Set<Socket>;
+  /** sockets with a request whose answer is not finished (a stalled reply keeps its socket here) */
+  readonly busy: Set<Socket>;
   seen: number;
 }
 
@@ -49,7 +51,12 @@ function onRequest(state: MockState, req: IncomingMessage, res: ServerResponse):
 }
 
 export function createMockServer(state: MockState, tracker: ConnectionTracker, hub: WebSocketHub): Server {
-  const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => onRequest(state, req, res));
+  const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
+    const socket = req.socket;
+    tracker.busy.add(socket);
+    res.once('close', () => tracker.busy.delete(socket));
+    onRequest(state, req, res);
+  });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => hub.handleUpgrade(state, req, socket, head));
   server.on('connection', (socket: Socket) => {

@@ -51,6 +51,8 @@ export interface MockServer {
   openConnections(): number;
   /** client sockets accepted since start */
   connectionsSeen(): number;
+  /** client sockets with a request still being answered (idle pooled sockets are not counted) */
+  busyConnections(): number;
   /** Responses WebSocket connections open right now */
   openWebSockets(): number;
   /** stops listening and destroys every open socket */
