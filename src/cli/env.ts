@@ -4,7 +4,7 @@
 // The key is printed as a `"$VAR"` reference to the variable that holds it, so it does not land in
 // a terminal's scrollback or a pasted snippet; `--show-key` prints the value instead. Values are
 // shell-quoted (POSIX sh, bash, zsh). The caller-key resolution here is shared with `aisix run`.
-import { existsSync } from 'node:fs';
+import { readDefaultsConfig, type DefaultsConfig } from './defaults-config.js';
 import type { Config } from '../config/types.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { ExitCode } from './exit-codes.js';
@@ -64,7 +64,7 @@ export function shellQuote(value: string): string {
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export async function runEnv(opts: EnvOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const loaded = await readConfig(opts.config, env);
+  const loaded = await readDefaultsConfig('env', opts.config, env);
   if (typeof loaded === 'number') return loaded;
   const rawUrl = opts.url ?? (loaded === null ? DEFAULT_PROXY_URL : proxyUrl(loaded.config));
   const url = normalizeUrl(rawUrl);
@@ -127,27 +127,5 @@ function proxyUrl(config: Config): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.proxy.port}`;
 }
 
-interface LoadedConfig {
-  config: Config;
-  path: string;
-}
+type LoadedConfig = DefaultsConfig;
 
-/** The config named by -c, else $AISIX_CONFIG / ./aisix.yaml when it exists; a number is an exit code. */
-async function readConfig(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<LoadedConfig | null | number> {
-  const { missingConfigMessage, resolveConfigPath } = await import('./config-path.js');
-  const { path, tried } = resolveConfigPath(explicit, env);
-  if (!existsSync(path)) {
-    if (explicit === undefined) return null;
-    process.stderr.write(`${missingConfigMessage(tried)}\n`);
-    return ExitCode.failure;
-  }
-  const { loadConfigFile } = await import('../config/load.js');
-  const result = await loadConfigFile(path, { env, missingEnv: 'warning' });
-  if (!result.ok) {
-    const { formatText } = await import('../config/format-issues.js');
-    process.stderr.write(formatText(result, path).stderr);
-    process.stderr.write(`aisix env: cannot read defaults from ${path}; fix it, or pass --url and --api-key\n`);
-    return ExitCode.failure;
-  }
-  return { config: result.config, path };
-}

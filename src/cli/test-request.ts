@@ -5,7 +5,7 @@
 // Nothing the server sent reaches the terminal raw: output text keeps its line breaks and tabs but
 // has every other control character escaped (terminalSafe), stderr lines are escaped whole, and
 // JSON output has the characters JSON.stringify leaves raw escaped too (terminalSafeJson).
-import { existsSync } from 'node:fs';
+import { readDefaultsConfig, type DefaultsConfig } from './defaults-config.js';
 import {
   describeError,
   describeSummary,
@@ -128,10 +128,7 @@ interface Target {
   apiKey: string | null;
 }
 
-interface LoadedConfig {
-  config: Config;
-  path: string;
-}
+type LoadedConfig = DefaultsConfig;
 
 function nonEmpty(value: string | undefined): string | null {
   return value === undefined || value === '' ? null : value;
@@ -140,7 +137,7 @@ function nonEmpty(value: string | undefined): string | null {
 async function resolveTarget(opts: TestRequestOptions, env: NodeJS.ProcessEnv): Promise<Target | number> {
   const envKey = nonEmpty(env.AISIX_API_KEY);
   const needConfig = opts.url === undefined || (opts.apiKey === undefined && envKey === null);
-  const loaded = needConfig ? await readConfig(opts.config, env) : null;
+  const loaded = needConfig ? await readDefaultsConfig('test-request', opts.config, env) : null;
   if (typeof loaded === 'number') return loaded;
   const rawUrl = opts.url ?? (loaded === null ? DEFAULT_URL : proxyUrl(loaded.config));
   const url = normalizeUrl(rawUrl);
@@ -181,22 +178,3 @@ function configKey({ config, path }: LoadedConfig, env: NodeJS.ProcessEnv): stri
   return value;
 }
 
-/** The config named by -c, else $AISIX_CONFIG / ./aisix.yaml when it exists; a number is an exit code. */
-async function readConfig(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<LoadedConfig | null | number> {
-  const { missingConfigMessage, resolveConfigPath } = await import('./config-path.js');
-  const { path, tried } = resolveConfigPath(explicit, env);
-  if (!existsSync(path)) {
-    if (explicit === undefined) return null;
-    process.stderr.write(`${missingConfigMessage(tried)}\n`);
-    return ExitCode.failure;
-  }
-  const { loadConfigFile } = await import('../config/load.js');
-  const result = await loadConfigFile(path, { env, missingEnv: 'warning' });
-  if (!result.ok) {
-    const { formatText } = await import('../config/format-issues.js');
-    process.stderr.write(formatText(result, path).stderr);
-    process.stderr.write(`aisix test-request: cannot read defaults from ${path}; fix it, or pass --url and --api-key\n`);
-    return ExitCode.failure;
-  }
-  return { config: result.config, path };
-}
