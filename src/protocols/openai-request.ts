@@ -1,8 +1,10 @@
 // The request fields both OpenAI protocols (Responses and Chat Completions) name the same way:
-// `model`, rewritten to the upstream model id, and `stream`, which alone decides streaming.
+// `model`, rewritten to the upstream model id, and `stream`, which alone decides streaming; and
+// the upstream's `x-request-id` header.
 import type { Protocol } from './types.js';
 
-export const openAiRequestFields: Pick<Protocol, 'model' | 'setModel' | 'isStream'> = {
+export const openAiRequestFields: Pick<Protocol, 'model' | 'setModel' | 'isStream' | 'requestIdHeader'> = {
+  requestIdHeader: 'x-request-id',
   model: (body) => body.model,
   setModel: (body, upstreamModel) => {
     body.model = upstreamModel;

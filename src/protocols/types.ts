@@ -96,4 +96,6 @@ export interface Protocol {
   referencedIds(body: Record<string, unknown>): ReferencedIds;
   /** the error body in this protocol's envelope */
   renderError(error: ErrorFields): string;
+  /** the upstream's request-id header (passed back to the client, recorded as upstream_request_id) */
+  readonly requestIdHeader: 'x-request-id' | 'request-id';
 }

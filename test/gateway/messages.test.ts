@@ -72,6 +72,9 @@ describe('/v1/messages', () => {
     expect(event).toMatchObject({ route: '/v1/messages', alias: 'sonnet', provider: 'anthropic', upstream_model: 'mock-echo', status: 200, outcome: 'ok', stream: false });
     expect(event.usage).toMatchObject({ input_tokens: data.usage.input_tokens, output_tokens: data.usage.output_tokens, total_tokens: data.usage.input_tokens + data.usage.output_tokens });
     expect(event.cost_usd).toBeCloseTo((data.usage.input_tokens * 3 + data.usage.output_tokens * 15) / 1000, 9);
+    // Anthropic's own request id comes back under its own name, and is recorded
+    expect(response.headers.get('request-id')).toMatch(/^req_/);
+    expect(event.upstream_request_id).toBe(response.headers.get('request-id'));
     const sent = upstreamMessages().at(-1);
     expect(sent?.headers['x-api-key']).toBe(ANTHROPIC_SECRET);
     expect(sent?.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/); // the SDK's own, forwarded

@@ -37,7 +37,8 @@ export function successHeaders(ctx: RelayContext, extra: Record<string, string |
   if (ctx.record.cache !== null) headers['x-aisix-cache'] = ctx.record.cache;
   const type = ctx.up.headers['content-type'];
   if (typeof type === 'string') headers['content-type'] = type;
-  const upstreamId = ctx.up.headers['x-request-id'];
-  if (typeof upstreamId === 'string') headers['x-request-id'] = upstreamId;
+  const idHeader = ctx.protocol.requestIdHeader;
+  const upstreamId = ctx.up.headers[idHeader];
+  if (typeof upstreamId === 'string') headers[idHeader] = upstreamId;
   return headers;
 }

@@ -150,7 +150,7 @@ async function attempt(ctx: RequestContext, c: Candidate, body: string | null, w
       bodyTimeoutMs: record.stream ? c.idleTimeoutMs : 0,
     });
     record.upstreamMs = Math.round((performance.now() - sentAt) * 100) / 100;
-    const upstreamId = reply.headers['x-request-id'];
+    const upstreamId = reply.headers[ctx.row.protocol?.requestIdHeader ?? 'x-request-id'];
     if (typeof upstreamId === 'string') record.upstreamRequestId = upstreamId;
     const { statusCode: status, headers } = reply;
     if (status < 300) {

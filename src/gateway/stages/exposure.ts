@@ -10,7 +10,7 @@ import type { Exposure } from '../runtime/runtime.js';
 
 /** Headers a browser app may read from our answers (§9). */
 export const EXPOSED_HEADERS = [
-  'x-aisix-request-id', 'x-aisix-call-id', 'retry-after', 'x-request-id', 'x-aisix-served-by', 'x-aisix-cache',
+  'x-aisix-request-id', 'x-aisix-call-id', 'retry-after', 'x-request-id', 'request-id', 'x-aisix-served-by', 'x-aisix-cache',
   'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests',
   'x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens',
   'x-ratelimit-limit-concurrent', 'x-ratelimit-remaining-concurrent',

@@ -51,6 +51,8 @@ export const messagesProtocol: Protocol = {
   interruptedFrames,
   referencedIds: () => ({ responses: [], conversations: [] }),
   renderError: renderAnthropicError,
+  // Anthropic names its request id `request-id` (no `x-`)
+  requestIdHeader: 'request-id',
 };
 
 /** `POST /v1/messages/count_tokens`: no `max_tokens`, no stream, no output text. */
