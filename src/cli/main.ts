@@ -13,6 +13,12 @@ export interface ServeOptions {
   json?: boolean;
   logFile?: string;
   demo?: boolean;
+  /** `--record DIR`: write upstream exchanges as tapes (DESIGN.md §12) */
+  record?: string;
+  /** `--replay DIR`: answer from tapes; with --record, record the misses */
+  replay?: string;
+  /** `--replay-speed X`: recorded delays divided by X (default 0: none) */
+  replaySpeed?: number;
 }
 
 export interface ValidateOptions {
@@ -46,9 +52,9 @@ export interface RunOptions {
   port?: number;
   apiKey?: string;
   logFile?: string;
-  /** accepted, not implemented yet (tapes are a later issue): exits 125 */
   record?: string;
   replay?: string;
+  replaySpeed?: number;
 }
 
 export interface EnvOptions {
@@ -62,6 +68,12 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
   return port;
+}
+
+function parseSpeed(value: string): number {
+  const speed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(speed) || speed < 0) throw new InvalidArgumentError('expected a number ≥ 0 (0: no delays, 1: real time, 2: twice as fast).');
+  return speed;
 }
 
 function parseSeconds(value: string): number {
@@ -89,6 +101,9 @@ export function createProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print NDJSON events on stdout')
     .option('--log-file <file>', 'append one JSON line per finished request (overrides proxy.log_file)')
     .option('--demo', 'built-in demo config and mock upstream: offline, no keys, no files')
+    .option('--record <dir>', 'record every upstream exchange as a tape in DIR (replaces the recordings of the requests it sees)')
+    .option('--replay <dir>', 'answer from the tapes in DIR, without contacting any upstream (404 replay_miss otherwise); with --record, record the misses')
+    .option('--replay-speed <x>', 'divide the recorded stream delays by X (default 0: no delays; 1: real time)', parseSpeed)
     .showHelpAfterError('(run "aisix serve --help" for usage)')
     .action(async (opts: ServeOptions) => {
       const { runServe } = await import('./serve.js');
@@ -147,8 +162,9 @@ export function createProgram(setExit: (code: number) => void): Command {
     .option('--port <port>', 'listen port on 127.0.0.1 (default: a free one)', parsePort)
     .option('--api-key <key>', 'caller key given to the command (default: $AISIX_API_KEY, else the value of the first key_env in the config, else the demo key)')
     .option('--log-file <file>', 'append one JSON line per finished request (overrides proxy.log_file)')
-    .option('--record <dir>', 'record upstream exchanges as tapes (not implemented yet)')
-    .option('--replay <dir>', 'answer from recorded tapes (not implemented yet)')
+    .option('--record <dir>', 'record every upstream exchange as a tape in DIR')
+    .option('--replay <dir>', 'answer from the tapes in DIR, without contacting any upstream; with --record, record the misses')
+    .option('--replay-speed <x>', 'divide the recorded stream delays by X (default 0: no delays; 1: real time)', parseSpeed)
     .addHelpText('after', [
       '',
       'The command gets OPENAI_BASE_URL (http://127.0.0.1:PORT/v1), OPENAI_API_KEY,',

@@ -1,4 +1,5 @@
-// `aisix run [-c FILE | --demo] … -- CMD [ARGS…]` (DESIGN §11): starts the proxy headless on
+// `aisix run [-c FILE | --demo] [--record DIR] [--replay DIR] … -- CMD [ARGS…]` (DESIGN §11, §12:
+// tapes as for `serve`): starts the proxy headless on
 // 127.0.0.1 (a free port unless --port; with --demo the bundled mock too, as `serve --demo`), runs
 // CMD with OPENAI_BASE_URL, OPENAI_API_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY and
 // ANTHROPIC_AUTH_TOKEN pointed at it (and, for Codex, the `-c` overrides of agent-args.ts), and when CMD exits stops the proxy (draining for
@@ -30,6 +31,7 @@ import { ExitCode, signalExitCode } from './exit-codes.js';
 import type { RunOptions } from './main.js';
 import { startProxy } from './serve.js';
 import { loadServeConfig, type ServeConfig } from './serve-config.js';
+import { tapeSetup } from './tapes.js';
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** warnings kept for after the summary (the rest are counted) */
@@ -40,15 +42,14 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
     process.stderr.write(`${terminalSafe(`aisix run: ${message}`)}\n`);
     return exitCode;
   };
-  if (opts.record !== undefined || opts.replay !== undefined) {
-    return failed(`${opts.record !== undefined ? '--record' : '--replay'} is not implemented yet (tapes come in a later release); run without it`);
-  }
+  const setup = tapeSetup(opts);
+  if (!setup.ok) return failed(setup.message);
   const [file, ...args] = command;
   if (file === undefined || file === '') return failed('no command to run (usage: aisix run [options] -- <command> [args...])');
 
   let loaded: ServeConfig | null;
   try {
-    loaded = await loadServeConfig({ config: opts.config, demo: opts.demo }, process.env);
+    loaded = await loadServeConfig({ config: opts.config, demo: opts.demo, record: opts.record, replay: opts.replay }, process.env);
   } catch (err) {
     return failed((err as Error).message);
   }
@@ -63,7 +64,7 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
     if (warnings.length < MAX_WARNINGS) warnings.push(message);
     else moreWarnings++;
   });
-  const proxy = await startProxy({ loaded, bus, host: '127.0.0.1', port: opts.port ?? 0, logFile: opts.logFile ?? null, previews: false });
+  const proxy = await startProxy({ loaded, bus, host: '127.0.0.1', port: opts.port ?? 0, logFile: opts.logFile ?? null, previews: false, tapes: setup.tapes });
   if (proxy === null) return ExitCode.runFailure;
   const aliases = config.models.filter((m) => !m.wildcard).map((m) => m.name);
   bus.emit('server.listening', { url: proxy.url, config_path: config.path, aliases, auth: config.apiKeys.length > 0 });

@@ -15,6 +15,8 @@ export interface ReloadOptions {
   gateway: Gateway;
   bus: EventBus;
   env: NodeJS.ProcessEnv;
+  /** a missing environment variable: an error (default), or a warning under `--replay` alone */
+  missingEnv?: 'error' | 'warning';
   debounceMs?: number;
   /** after a new config was swapped in: apply what serve owns (log file, log bodies) */
   onApplied?: (previous: Config, next: Config) => void;
@@ -54,7 +56,7 @@ export function watchConfig(options: ReloadOptions): () => void {
 
 async function reload(options: ReloadOptions): Promise<void> {
   const time = new Date().toISOString();
-  const result = await loadConfigFile(options.path, { env: options.env, missingEnv: 'error' });
+  const result = await loadConfigFile(options.path, { env: options.env, missingEnv: options.missingEnv ?? 'error' });
   if (!result.ok) {
     const errors = result.issues.filter((i) => i.severity === 'error').map(({ line, col, scope, message }) => ({ line, col, scope, message }));
     options.bus.emit('config.rejected', { time, errors });

@@ -1,7 +1,7 @@
 // `aisix serve`: load the config (or the built-in demo with its own mock upstream), create the
 // event bus, attach the reporter (TUI, line or NDJSON), the request log and the observability
 // exporters, start the gateway, watch the config for live reload, and shut down gracefully on
-// SIGINT/SIGTERM or `q`. `startProxy` (log, exporters, listen) is shared with `aisix run`.
+// SIGINT/SIGTERM or `q`. `startProxy` (log, exporters, tapes, listen) is shared with `aisix run`.
 // Stdout carries results only (the listening line, request lines or NDJSON); banners go to stderr.
 import type { Config } from '../config/types.js';
 import { createEventBus, type EventBus } from '../events/bus.js';
@@ -16,8 +16,15 @@ import type { mountTui } from '../reporters/tui/mount.js';
 import { loadServeConfig, type ServeConfig } from './serve-config.js';
 import { RequestLog } from './request-log.js';
 import { watchConfig } from './serve-reload.js';
+import { tapeBanner, tapeSetup } from './tapes.js';
+import type { TapeOptions } from '../gateway/tapes/deck.js';
 
 export async function runServe(opts: ServeOptions): Promise<number> {
+  const setup = tapeSetup(opts);
+  if (!setup.ok) {
+    process.stderr.write(`aisix serve: ${setup.message}\n`);
+    return setup.usage ? ExitCode.usage : ExitCode.failure;
+  }
   const loaded = await loadServeConfig(opts, process.env);
   if (loaded === null) return ExitCode.failure;
   const { config } = loaded;
@@ -28,13 +35,13 @@ export async function runServe(opts: ServeOptions): Promise<number> {
   // load React/Ink before listening, so the UI is mounted before the first request can arrive
   const tuiModule = tui ? await import('../reporters/tui/mount.js') : null;
   const detachReporter = tui ? () => undefined : opts.json ? attachJsonReporter(bus, process.stdout) : attachLineReporter(bus, { stdout: process.stdout, stderr: process.stderr });
-  const proxy = await startProxy({ loaded, bus, host, port, logFile: opts.logFile ?? null, previews: tui });
+  const proxy = await startProxy({ loaded, bus, host, port, logFile: opts.logFile ?? null, previews: tui, tapes: setup.tapes });
   if (proxy === null) return ExitCode.failure;
   const { gateway, url } = proxy;
-  announce({ bus, config, url, loaded, opts, tui });
+  announce({ bus, config, url, loaded, opts, tui, tapes: setup.tapes });
   const stopWatching = loaded.watchPath === null
     ? () => undefined
-    : watchConfig({ path: loaded.watchPath, gateway, bus, env: process.env, onApplied: (_previous, next) => proxy.applied(next) });
+    : watchConfig({ path: loaded.watchPath, gateway, bus, env: process.env, missingEnv: loaded.missingEnv, onApplied: (_previous, next) => proxy.applied(next) });
   const shutdown = createShutdown(async () => {
     stopWatching();
     await proxy.close();
@@ -66,6 +73,8 @@ export interface StartProxyOptions {
   logFile: string | null;
   /** whether the gateway keeps input/output previews for a reporter (the TUI) */
   previews: boolean;
+  /** `--record` / `--replay`, checked by tapeSetup; undefined without them */
+  tapes?: TapeOptions | undefined;
 }
 
 /** A listening proxy with what it brought along: the request log and the exporters. */
@@ -84,7 +93,7 @@ export interface RunningProxy {
  * failure it prints the one-line reason on stderr, closes what it opened (and `loaded`) and
  * resolves to null; the caller picks the exit code.
  */
-export async function startProxy({ loaded, bus, host, port, logFile, previews }: StartProxyOptions): Promise<RunningProxy | null> {
+export async function startProxy({ loaded, bus, host, port, logFile, previews, tapes }: StartProxyOptions): Promise<RunningProxy | null> {
   const { config } = loaded;
   const log = new RequestLog(bus, logFile);
   try {
@@ -98,7 +107,7 @@ export async function startProxy({ loaded, bus, host, port, logFile, previews }:
   let gateway: Gateway;
   let url: string;
   try {
-    gateway = createGateway({ config, bus, previews });
+    gateway = createGateway({ config, bus, previews, ...(tapes === undefined ? {} : { tapes }) });
     url = await gateway.listen(host, port);
   } catch (err) {
     process.stderr.write(`aisix: ${listenFailure(err, host, port)}\n`);
@@ -144,14 +153,16 @@ interface Announce {
   loaded: ServeConfig;
   opts: ServeOptions;
   tui: boolean;
+  tapes: TapeOptions | undefined;
 }
 
-function announce({ bus, config, url, loaded, opts, tui }: Announce): void {
+function announce({ bus, config, url, loaded, opts, tui, tapes }: Announce): void {
   const aliases = config.models.filter((m) => !m.wildcard).map((m) => m.name);
   if (!tui && !opts.json) process.stdout.write(`aisix listening on ${url}\n`);
   bus.emit('server.listening', { url, config_path: config.path, aliases, auth: config.apiKeys.length > 0 });
   if (tui) return;
   process.stderr.write(`aisix ${VERSION}: config ${config.path}, ${aliases.length} aliases\n`);
+  if (tapes !== undefined) process.stderr.write(`aisix: ${tapeBanner(tapes)}\n`);
   if (loaded.demoKey !== null) {
     process.stderr.write(`demo: caller key ${loaded.demoKey}; try: npx aisix test-request --url ${url} --model demo --api-key ${loaded.demoKey} --stream\n`);
     process.stderr.write(`demo: the word "${loaded.demoBlockedWord ?? ''}" in a prompt is blocked by the no-codenames guardrail\n`);

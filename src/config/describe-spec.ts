@@ -8,6 +8,7 @@ export function describeSpec(spec: FieldSpec): string {
     case 'integer':
       return describeInteger(spec);
     case 'number':
+      if (spec.maximum !== undefined) return `a number from ${spec.minimum ?? '-∞'} to ${spec.maximum}`;
       return spec.minimum === 0 ? 'a non-negative number' : 'a number';
     case 'boolean':
       return 'true or false';

@@ -35,6 +35,7 @@ export interface NumberSpec extends BaseSpec {
   readonly type: 'number';
   readonly default?: number;
   readonly minimum?: number;
+  readonly maximum?: number;
 }
 
 export interface BooleanSpec extends BaseSpec {

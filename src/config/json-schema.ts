@@ -72,7 +72,7 @@ function fieldSchema(spec: FieldSpec): Schema {
     case 'integer':
       return compact({ type: 'integer', description: spec.description, default: spec.default, minimum: spec.minimum, maximum: spec.maximum });
     case 'number':
-      return compact({ type: 'number', description: spec.description, default: spec.default, minimum: spec.minimum });
+      return compact({ type: 'number', description: spec.description, default: spec.default, minimum: spec.minimum, maximum: spec.maximum });
     case 'boolean':
       return compact({ type: 'boolean', description: spec.description, default: spec.default });
     case 'enum':

@@ -1,8 +1,8 @@
 // THE config loader, shared by serve, validate, test-request and live reload: text → YAML
 // document → top level → proxy and the collections → cross references (provider_key_id and
 // other derived ids resolved to names) → the rules that need auth (non-loopback addr,
-// `allowed_origins: "*"`, passthrough routes) and guardrail coverage → a deeply frozen Config,
-// or the list of every problem found. Pure apart from loadConfigFile's one read.
+// `allowed_origins: "*"`, passthrough routes), guardrail coverage and the names fault rules match
+// → a deeply frozen Config, or the list of every problem found. Pure apart from loadConfigFile's one read.
 import { readFile } from 'node:fs/promises';
 import { checkReferences } from './check-refs.js';
 import { deepFreeze } from './freeze.js';
@@ -19,6 +19,7 @@ import { readModels } from './section-models.js';
 import { readObservabilityExporters } from './section-observability-exporters.js';
 import { readPassthroughRoutes, routeAccess } from './section-passthrough-routes.js';
 import { readProviderKeys } from './section-provider-keys.js';
+import { checkFaultRefs } from './section-faults.js';
 import { readProxy } from './section-proxy.js';
 import { readTopLevel } from './top-level.js';
 import type { Config, EntryCounts, LoadResult } from './types.js';
@@ -42,7 +43,7 @@ export function loadConfigText(text: string, path: string, options: LoadOptions)
   if (top === null) return { ok: false, issues: sink.finish(), counts: NO_ENTRIES };
   const ctx: LoadContext = { src, sink, env: options.env, missingEnv: options.missingEnv, now: options.now };
   const section = (key: string): unknown => top.sections.get(key);
-  const { settings: proxy, addrPos, anyOriginPos } = readProxy(section('proxy'), ctx);
+  const { settings: proxy, addrPos, anyOriginPos, faultRefs } = readProxy(section('proxy'), ctx);
   const providerKeys = readProviderKeys(section('provider_keys'), ctx);
   const models = readModels(section('models'), ctx);
   const apiKeys = readApiKeys(section('api_keys'), ctx);
@@ -66,6 +67,7 @@ export function loadConfigText(text: string, path: string, options: LoadOptions)
   const guardrailAttachments = finishAttachments(attachments, guardrails.located, sink);
   coverageWarnings(guardrailAttachments, { count: top.counts.guardrails, keyPos: top.keyPos.get('guardrails') ?? null, located: guardrails.located }, sink);
   routeAccess(routes.served, apiKeys.keys, sink);
+  checkFaultRefs(faultRefs, models.models, apiKeys.keys, sink);
   if (!isLoopbackHost(proxy.host) && apiKeys.keys.length === 0) {
     sink.error(addrPos, 'proxy', `addr ${proxy.addr} accepts connections from other machines, but no api_keys are defined — add an api key, or listen on 127.0.0.1`);
   }

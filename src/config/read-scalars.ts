@@ -41,7 +41,7 @@ export function checkScalar(node: unknown, spec: ScalarSpec, ctx: FieldContext):
     case 'integer':
       return typeof raw === 'number' && Number.isInteger(raw) && inRange(raw, spec) ? { value: raw, unresolved: false } : typeError(node, spec, ctx);
     case 'number':
-      return typeof raw === 'number' && Number.isFinite(raw) && raw >= (spec.minimum ?? -Infinity)
+      return typeof raw === 'number' && Number.isFinite(raw) && raw >= (spec.minimum ?? -Infinity) && raw <= (spec.maximum ?? Infinity)
         ? { value: raw, unresolved: false }
         : typeError(node, spec, ctx);
   }

@@ -1,11 +1,14 @@
-// The `proxy:` section: local listen address, limits, timeouts, the request log and the browser
-// origins allowed besides loopback, with the defaults of DESIGN.md §2 (kept in spec/proxy.ts).
-// Rules that need the api keys (non-loopback addr, `"*"` origins) are checked by load.ts.
+// The `proxy:` section: local listen address, limits, timeouts, the request log, the browser
+// origins allowed besides loopback, injected faults (section-faults.ts) and the tape key's ignored
+// fields, with the defaults of DESIGN.md §2 (kept in spec/proxy.ts). Rules that need the api keys
+// or models (non-loopback addr, `"*"` origins, fault rules' names) are checked by load.ts.
 import { ANY_ORIGIN, parseOrigin } from './allowed-origins.js';
 import type { Entry } from './field-spec.js';
 import { FILE_SCOPE } from './issues.js';
 import { parseAddr } from './listen-addr.js';
 import { readEntry, type LoadContext } from './read-fields.js';
+import { readFaults, type FaultRef } from './section-faults.js';
+import { DEFAULT_TAPE_IGNORE_FIELDS } from './spec/fault.js';
 import { PROXY_FIELDS } from './spec/proxy.js';
 import type { ProxySettings, SourcePosition } from './types.js';
 import { FILE_START, isMap, isNullNode } from './yaml-source.js';
@@ -18,6 +21,8 @@ export interface ProxyRead {
   addrPos: SourcePosition;
   /** where `"*"` is written in `allowed_origins`, or null (it needs api_keys: checked later) */
   anyOriginPos: SourcePosition | null;
+  /** fault rules' `match` names, checked against the models and api keys later */
+  faultRefs: readonly FaultRef[];
 }
 
 export function readProxy(node: unknown, base: LoadContext): ProxyRead {
@@ -34,7 +39,8 @@ export function readProxy(node: unknown, base: LoadContext): ProxyRead {
   }
   const addrPos = entry?.at('addr') ?? (isNullNode(node) ? FILE_START : base.src.posOf(node));
   const origins = entry === null ? { list: [], anyOriginPos: null } : allowedOrigins(entry, base);
-  return { settings: settings(addr, parsed, entry, origins.list), addrPos, anyOriginPos: origins.anyOriginPos };
+  const faults = readFaults(entry?.values.faults ?? [], base);
+  return { settings: { ...settings(addr, parsed, entry, origins.list), faults: faults.rules }, addrPos, anyOriginPos: origins.anyOriginPos, faultRefs: faults.refs };
 }
 
 /** Normalised origins; `"*"` must stand alone. Each bad entry is reported at itself. */
@@ -67,7 +73,7 @@ function allowedOrigins(entry: ProxyEntry, base: LoadContext): { list: string[];
   return { list: anyOriginPos === null ? list : [ANY_ORIGIN], anyOriginPos };
 }
 
-function settings(addr: string, parsed: ReturnType<typeof parseAddr>, entry: ProxyEntry | null, allowedOrigins: readonly string[]): ProxySettings {
+function settings(addr: string, parsed: ReturnType<typeof parseAddr>, entry: ProxyEntry | null, allowedOrigins: readonly string[]): Omit<ProxySettings, 'faults'> {
   const v = entry?.values ?? {};
   return {
     addr,
@@ -84,5 +90,8 @@ function settings(addr: string, parsed: ReturnType<typeof parseAddr>, entry: Pro
     upstreamRetries: v.upstream_retries ?? PROXY_FIELDS.upstream_retries.default,
     websocket: v.websocket ?? PROXY_FIELDS.websocket.default,
     allowedOrigins,
+    faultHeader: v.fault_header ?? PROXY_FIELDS.fault_header.default,
+    faultsSeed: v.faults_seed ?? null,
+    tapeIgnoreFields: v.tape_ignore_fields?.filter((f) => f.unresolved !== true).map((f) => f.value) ?? DEFAULT_TAPE_IGNORE_FIELDS,
   };
 }

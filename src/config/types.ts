@@ -40,6 +40,38 @@ export interface ProxySettings {
    * `['*']` = every origin (only accepted with api_keys); default `[]`
    */
   allowedOrigins: readonly string[];
+  /** `proxy.faults`: injected faults, in file order (DESIGN.md §12); default none */
+  faults: readonly FaultRule[];
+  /** `proxy.fault_header`: a request's `x-aisix-fault` header injects that fault (default false) */
+  faultHeader: boolean;
+  /** `proxy.faults_seed`: seeds the `rate` draws so a run's faults repeat; null = random per start */
+  faultsSeed: number | null;
+  /** `proxy.tape_ignore_fields`: dotted request-body paths left out of a tape's key (§12 defaults) */
+  tapeIgnoreFields: readonly string[];
+}
+
+/** What an injected fault does (DESIGN.md §12); `kind` is the event's `fault` field. */
+export type Fault =
+  | { kind: 'status'; status: number; retryAfterS: number | null }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'cut'; afterEvents: number }
+  | { kind: 'reset'; afterEvents: number }
+  | { kind: 'stall'; ms: number }
+  | { kind: 'malformed' };
+
+export type FaultKind = Fault['kind'];
+
+/** A `proxy.faults` rule (or the `x-aisix-fault` header, read the same way). */
+export interface FaultRule {
+  /** single-`*` glob over the requested alias (and, `at: upstream`, the attempt's target); null = any */
+  alias: string | null;
+  /** single-`*` glob over the caller's display_name; null = any caller (auth off included) */
+  caller: string | null;
+  /** probability from 0 to 1 (default 1): drawn once per request (`client`) or per attempt (`upstream`) */
+  rate: number;
+  /** `client` (default): answered as written, no retries; `upstream`: as if the upstream answered it */
+  at: 'client' | 'upstream';
+  fault: Fault;
 }
 
 export interface ProviderKey {

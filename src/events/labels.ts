@@ -1,5 +1,5 @@
 // Short labels derived from events, shared by every reporter (line, TUI, test-request) so the same
-// fact reads the same everywhere — e.g. `BLOCKED input no-codenames`.
+// fact reads the same everywhere — e.g. `BLOCKED input no-codenames`, `FAULT cut`, `replayed`.
 import type { GuardrailHit, RequestFinished } from './types.js';
 
 /** The guardrail hit that blocked the request, if any. */
@@ -41,7 +41,17 @@ export function rateLimitedLabel(event: Pick<RequestFinished, 'outcome'>): strin
   return event.outcome === 'rate_limited' ? 'RATE LIMITED' : null;
 }
 
-/** The marks after a request's numbers, in order: tries, the serving target, a cache hit. */
-export function routeMarks(event: Pick<RequestFinished, 'attempts' | 'served_by' | 'cache'>): string[] {
-  return [triesLabel(event), servedByLabel(event), cacheLabel(event)].filter((m): m is string => m !== null);
+/** `FAULT <kind>` when an injected fault acted on the request (DESIGN.md §12), else null. */
+export function faultLabel(event: Pick<RequestFinished, 'fault'>): string | null {
+  return event.fault === null ? null : `FAULT ${event.fault}`;
+}
+
+/** `replayed` / `recorded` when the answer came from, or went on, a tape; else null. */
+export function tapeLabel(event: Pick<RequestFinished, 'tape'>): string | null {
+  return event.tape;
+}
+
+/** The marks after a request's numbers, in order: an injected fault, tries, the serving target, a cache hit, a tape. */
+export function routeMarks(event: Pick<RequestFinished, 'attempts' | 'served_by' | 'cache' | 'fault' | 'tape'>): string[] {
+  return [faultLabel(event), triesLabel(event), servedByLabel(event), cacheLabel(event), tapeLabel(event)].filter((m): m is string => m !== null);
 }

@@ -1,5 +1,6 @@
 // The typed facts the gateway publishes (DESIGN.md §5). Data only: no colours, no formatted text.
 // Field names are snake_case because they are written as-is to NDJSON and the request log.
+import type { FaultKind } from '../config/types.js';
 
 export type Outcome =
   | 'ok'
@@ -16,7 +17,8 @@ export type Outcome =
   | 'aborted'
   | 'internal_error'
   | 'unavailable'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'replay_miss';
 
 export interface GuardrailHit {
   name: string;
@@ -80,8 +82,8 @@ export interface RequestFinished {
   cache: 'hit' | 'miss' | 'bypass' | null;
   /** `replayed` or `recorded` from a tape, else null */
   tape: 'replayed' | 'recorded' | null;
-  /** the injected fault's kind, else null */
-  fault: string | null;
+  /** the injected fault's kind (`status`, `delay`, `cut`, `reset`, `stall`, `malformed`), else null */
+  fault: FaultKind | null;
   /** where cost_usd came from: the model's `cost` (`config`), the price catalog, or null */
   cost_source: 'config' | 'catalog' | null;
   /** first 2 KB of the input / output text; only when proxy.log_bodies or a reporter asks for them */

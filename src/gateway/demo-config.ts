@@ -2,7 +2,8 @@
 // (printed in the banner), and the keyword guardrail `no-codenames` on input and output so a new
 // user can see a block by typing its word. On output it runs in monitor mode: a block-mode output
 // guardrail would hold every demo stream back, and the demo should show live streaming. Aliases
-// show a retry, a failover, the proxy's own rate limit and a cache hit.
+// show a retry, a failover, the proxy's own rate limit, a cache hit and (demo-flaky, the only alias
+// a fault rule matches) injected faults.
 // It is YAML run through the normal loader, like any user file.
 import { createHash } from 'node:crypto';
 
@@ -14,6 +15,9 @@ export function demoConfigYaml(mockUrl: string): string {
   return `_format_version: "1"
 proxy:
   addr: 127.0.0.1:3000
+  faults:
+    # demo-flaky has a bad day: about 3 requests in 10 get an injected 503 with Retry-After (FAULT status)
+    - { match: { alias: demo-flaky }, rate: 0.3, fault: { status: 503, retry_after_s: 1 } }
 provider_keys:
   - display_name: demo-upstream
     provider: openai
@@ -43,6 +47,8 @@ models:
   # the proxy's own rate limit, on the alias (not on the printed key, so the rest of the demo keeps
   # working): the 4th request in a minute gets 429 RATE LIMITED with Retry-After
   - { display_name: demo-limited, provider: openai, model_name: mock-echo, provider_key: demo-upstream, retries: 0, rate_limit: { rpm: 3 } }
+  # a flaky provider: the fault rule above answers some of its requests 503 (the others are demo's)
+  - { display_name: demo-flaky, provider: openai, model_name: mock-echo, provider_key: demo-upstream, retries: 0 }
   # chat completions on this alias are cached: ask the same twice and the second says \`cached\`
   - { display_name: demo-cached, provider: openai, model_name: mock-echo, provider_key: demo-upstream, retries: 0 }
   - { display_name: "mock/*", provider: openai, model_name: "*", provider_key: demo-upstream, retries: 0 }

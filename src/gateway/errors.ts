@@ -16,6 +16,7 @@ export type GatewayErrorCode =
   | 'origin_not_allowed'
   | 'unsupported_media_type'
   | 'websocket_disabled'
+  | 'too_many_websockets'
   | 'unknown_response'
   | 'body_too_large'
   | 'provider_rejected'
@@ -28,6 +29,8 @@ export type GatewayErrorCode =
   | 'all_candidates_unavailable'
   | 'rate_limited'
   | 'invalid_upstream_body'
+  | 'replay_miss'
+  | 'injected_fault'
   | 'internal';
 
 interface ErrorShape {
@@ -50,6 +53,7 @@ const SHAPES: Record<GatewayErrorCode, ErrorShape> = {
   origin_not_allowed: { status: 403, type: 'permission_denied', code: 'origin_not_allowed', outcome: 'forbidden' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error', code: 'unsupported_media_type', outcome: 'bad_request' },
   websocket_disabled: { status: 426, type: 'invalid_request_error', code: 'websocket_disabled', outcome: 'bad_request' },
+  too_many_websockets: { status: 503, type: 'service_unavailable', code: 'too_many_websockets', outcome: 'unavailable' },
   body_too_large: { status: 413, type: 'invalid_request_error', code: 'body_too_large', outcome: 'too_large' },
   provider_rejected: { status: 400, type: 'invalid_request_error', outcome: 'provider_rejected' },
   blocked_input: { status: 422, type: 'content_filter', outcome: 'blocked_input' },
@@ -61,6 +65,9 @@ const SHAPES: Record<GatewayErrorCode, ErrorShape> = {
   rate_limited: { status: 429, type: 'rate_limit_exceeded', outcome: 'rate_limited' },
   upstream_redirect: { status: 502, type: 'upstream_error', code: 'upstream_redirect', outcome: 'upstream_error' },
   invalid_upstream_body: { status: 502, type: 'upstream_error', code: 'invalid_upstream_body', outcome: 'upstream_error' },
+  replay_miss: { status: 404, type: 'invalid_request_error', code: 'replay_miss', outcome: 'replay_miss' },
+  // a `status` fault at the client: status, type and code come with it (faults/status.ts)
+  injected_fault: { status: 503, type: 'server_error', outcome: 'upstream_error' },
   internal: { status: 500, type: 'internal_error', outcome: 'internal_error' },
 };
 

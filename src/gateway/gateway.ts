@@ -3,7 +3,8 @@
 // current runtime and holds it until then. Exposure (§9) runs before routing; then the matched
 // route's stages run in order (routes/table.ts; the file's passthrough routes are rows too); any
 // error is rendered by relay/error.ts. Reload builds the next runtime against the address actually
-// bound and swaps it in, or rejects it whole.
+// bound and swaps it in, or rejects it whole. The tape deck (`--record`/`--replay`) and the fault
+// dice live as long as the gateway; closing waits for the tapes still being written.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -16,7 +17,7 @@ import { RequestRecord } from './record/request-record.js';
 import { sendError } from './relay/error.js';
 import { answerPreflight } from './relay/local.js';
 import { httpClient, type GatewayServices, type RequestContext } from './routes/context.js';
-import { matchRoute, unmatchedRouteName, type RouteMatch } from './routes/match.js';
+import { matchRoute, unmatchedProtocol, unmatchedRouteName, type RouteMatch } from './routes/match.js';
 import { passthroughRow } from './routes/table.js';
 import { ResponseIds } from './runtime/response-ids.js';
 import { RateLimits } from './runtime/rate-limits.js';
@@ -24,6 +25,8 @@ import { ResponseCache } from './runtime/response-cache.js';
 import { RoutingState } from './runtime/routing-state.js';
 import { buildRuntime, type Runtime } from './runtime/runtime.js';
 import { checkExposure } from './stages/exposure.js';
+import { FaultDice } from './faults/dice.js';
+import { TapeDeck, type TapeOptions } from './tapes/deck.js';
 import { acceptWebSockets } from './websocket/upgrade.js';
 
 export interface GatewayOptions {
@@ -35,6 +38,10 @@ export interface GatewayOptions {
   rateLimits?: RateLimits;
   /** the response cache (tests inject one with a clock); default: a new one */
   cache?: ResponseCache;
+  /** `--record` / `--replay` (DESIGN.md §12); default: none, every attempt goes upstream */
+  tapes?: TapeOptions;
+  /** the seed used when `proxy.faults_seed` is unset (tests); default: random */
+  faultsSeed?: number;
 }
 
 export type UpdateResult = { ok: true } | { ok: false; errors: string[] };
@@ -65,9 +72,19 @@ function build(config: Config, host: string | null, previous: Runtime | null): R
   return result.runtime;
 }
 
+/**
+ * The config as this gateway serves it. With tapes, WebSocket mode is off: a turn bridged to the
+ * upstream's own socket is neither recorded nor replayable, so clients are told 426 and fall back
+ * to HTTP, which tapes cover.
+ */
+function servedConfig(config: Config, tapes: boolean): Config {
+  return tapes && config.proxy.websocket ? { ...config, proxy: { ...config.proxy, websocket: false } } : config;
+}
+
 export function createGateway(options: GatewayOptions): Gateway {
   const { bus } = options;
-  let runtime = build(options.config, null, null);
+  const tapes = options.tapes !== undefined;
+  let runtime = build(servedConfig(options.config, tapes), null, null);
   let inFlight = 0;
   const services: GatewayServices = {
     bus,
@@ -76,6 +93,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     routing: new RoutingState(),
     rateLimits: options.rateLimits ?? new RateLimits(),
     cache: options.cache ?? new ResponseCache(),
+    tapes: options.tapes === undefined ? null : new TapeDeck(options.tapes, bus),
+    dice: new FaultDice(options.faultsSeed),
     previews: (r) => options.previews === true || r.config.proxy.logBodies,
   };
   const requestTimeoutMs = (): number => runtime.config.proxy.requestTimeoutMs;
@@ -126,7 +145,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       };
       void runStages(ctx).catch((err: unknown) => sendError({ res, record, bus, req, requestTimeoutMs: taken.config.proxy.requestTimeoutMs, protocol: ctx?.row.protocol }, err));
     } catch (err) {
-      sendError({ res, record, bus, req, requestTimeoutMs: taken.config.proxy.requestTimeoutMs, protocol: null }, err);
+      const protocol = ctx === null ? unmatchedProtocol(pathOf(req.url ?? '/')) : null;
+      sendError({ res, record, bus, req, requestTimeoutMs: taken.config.proxy.requestTimeoutMs, protocol }, err);
     }
   }
 
@@ -153,7 +173,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     update(config) {
       const address = server.address();
       const bound = address !== null && typeof address === 'object' ? address.address : runtime.boundHost;
-      const result = buildRuntime(config, bound, runtime);
+      const result = buildRuntime(servedConfig(config, tapes), bound, runtime);
       if (!result.ok) return result;
       runtime = swapTo(result.runtime);
       server.requestTimeout = config.proxy.requestTimeoutMs;
@@ -166,9 +186,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       sockets.closeAll();
       server.closeIdleConnections();
       const deadline = Date.now() + graceMs;
-      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      while ((inFlight > 0 || sockets.busy > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      sockets.terminateAll(); // upgraded sockets are not node's connections any more
       server.closeAllConnections();
       await closed;
+      await services.tapes?.flush();
       // the grace is over: what is still connecting upstream is dropped, not waited for
       await Promise.all([...runtime.upstreams.values()].map((u) => u.dispatcher.destroy().catch(() => undefined)));
     },

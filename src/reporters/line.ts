@@ -1,6 +1,7 @@
 // The line reporter (no TTY, CI, --no-tui): one line per finished request on stdout, e.g.
 // `12:01:07 200 local-dev gpt-4o-prod→gpt-4o-mini stream 13→9 tok 412ms ttft 180ms` (plus
-// `3 tries`, `via <target>` and `cached` after retries, failover and cache hits; `RATE LIMITED`); config reload notices and warnings go
+// `3 tries`, `via <target>` and `cached` after retries, failover and cache hits; `RATE LIMITED`;
+// `FAULT <kind>` for an injected fault, `replayed`/`recorded` for tapes); config reload notices and warnings go
 // to stderr. Every line passes through terminalSafe: callers, aliases a caller chose, upstream models and error codes, config messages and warnings are
 // printed with their control characters escaped. Stdout goes through the batched writer
 // (backpressure; lines dropped past its cap are announced by one notice line).

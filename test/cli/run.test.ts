@@ -246,13 +246,17 @@ describe("aisix run: aisix's own failures", () => {
     expect(run.stderr).toContain(`cannot listen on 127.0.0.1:${port}: address already in use`);
   });
 
-  it('exits 125 for --record / --replay (not implemented yet) and for usage errors', async () => {
-    const record = await aisix(['run', '--demo', '--record', join(cwd, 'tapes'), '--', 'node', '-e', '']);
-    expect(record.code).toBe(125);
-    expect(record.stderr).toBe('aisix run: --record is not implemented yet (tapes come in a later release); run without it\n');
-    const replay = await aisix(['run', '--demo', '--replay', join(cwd, 'tapes'), '--', 'node', '-e', '']);
+  it('exits 125 for a --replay folder that does not exist, --replay-speed alone, and usage errors', async () => {
+    const replay = await aisix(['run', '--demo', '--replay', join(cwd, 'no-tapes'), '--', 'node', '-e', 'console.log("ran")']);
     expect(replay.code).toBe(125);
-    expect(replay.stderr).toContain('--replay is not implemented yet');
+    expect(replay.stdout).toBe('');
+    expect(replay.stderr).toBe(`aisix run: --replay: no tape folder ${join(cwd, 'no-tapes')} (record one with --record ${join(cwd, 'no-tapes')})\n`);
+    const speed = await aisix(['run', '--demo', '--replay-speed', '2', '--', 'node', '-e', '']);
+    expect(speed.code).toBe(125);
+    expect(speed.stderr).toBe('aisix run: --replay-speed needs --replay\n');
+    const badSpeed = await aisix(['run', '--demo', '--replay', cwd, '--replay-speed', 'fast', '--', 'node', '-e', '']);
+    expect(badSpeed.code).toBe(125);
+    expect(badSpeed.stderr).toContain('expected a number ≥ 0');
     const noCommand = await aisix(['run', '--demo']);
     expect(noCommand.code).toBe(125);
     expect(noCommand.stderr).toContain("missing required argument 'command'");

@@ -102,6 +102,10 @@ describe('a valid full file', () => {
       logBodies: true,
       shutdownGraceMs: 0,
       allowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      faults: [],
+      faultHeader: false,
+      faultsSeed: null,
+      tapeIgnoreFields: ['prompt_cache_key', 'safety_identifier', 'user', 'metadata.user_id', 'client_metadata'],
     });
     expect(config.providerKeys).toEqual([
       { name: 'up', provider: 'openai', apiKey: 'sk-upstream', apiBase: null, adapter: null, forwardClientHeaders: ['x-trace-*', 'anthropic-beta'], stripHeaders: ['authorization', 'cookie', 'set-cookie', 'x-api-key'] },
@@ -192,6 +196,10 @@ describe('a valid full file', () => {
       logBodies: false,
       shutdownGraceMs: 10000,
       allowedOrigins: [],
+      faults: [],
+      faultHeader: false,
+      faultsSeed: null,
+      tapeIgnoreFields: ['prompt_cache_key', 'safety_identifier', 'user', 'metadata.user_id', 'client_metadata'],
     });
     expect(config.providerKeys).toEqual([]);
     expect(config.guardrails).toEqual([]);

@@ -169,6 +169,9 @@ describe('/v1/messages', () => {
     });
     expect(res.status).toBe(400);
     expect(jsonOf(res)).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('Anthropic providers only') } });
+    const batches = await rawRequest(stack.url, { path: '/v1/messages/batches', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(batches.status).toBe(404);
+    expect(jsonOf(batches)).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
     const anon = await rawRequest(stack.url, { path: '/v1/messages', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(anon.status).toBe(401);
     expect(jsonOf(anon)).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });

@@ -207,6 +207,52 @@ describe('WebSocket mode', () => {
   });
 });
 
+describe('WebSocket mode: limits and accounts', () => {
+  let own: Stack;
+  beforeAll(async () => {
+    own = await startStack({
+      env: { SECOND_KEY: 'sk-second-account' },
+      yaml: configYaml({
+        proxy: { request_body_limit_bytes: 2_000 },
+        provider_keys: [providerKey('mock'), { display_name: 'second', provider: 'openai', api_key: '${SECOND_KEY}', api_base: '${MOCK_URL}/v1' }],
+        models: [...DEFAULT_MODELS, model('on-second', 'mock-echo', { provider_key: 'second' })],
+      }),
+    });
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  it('answers a frame over the body limit with a 413 error event, socket open', async () => {
+    const client = await Client.open(own.url);
+    const [error] = await client.turn({ model: 'gpt', input: 'x'.repeat(3_000) });
+    expect(error).toMatchObject({ type: 'error', status: 413, error: { code: 'body_too_large' } });
+    expect(outputText(await client.turn({ model: 'gpt', input: 'small' }))).toBe('small');
+    await client.close();
+  });
+
+  it('sends a turn for a model on another provider key to that account, not to the first turn\'s', async () => {
+    const client = await Client.open(own.url);
+    await client.turn({ model: 'gpt', input: 'first account' });
+    await client.turn({ model: 'on-second', input: 'second account' });
+    await client.close();
+    const handshakes = own.mock.requests().filter((r) => r.method === 'GET' && r.path === '/v1/responses').map((r) => r.headers.authorization);
+    expect(handshakes.slice(-2)).toEqual(['Bearer sk-upstream-secret', 'Bearer sk-second-account']);
+  });
+
+  it('serves an upgrade to something else (h2c) as the plain request it is', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(new URL('/healthz', own.url), { headers: { connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': 'AAMAAABkAAQAAP__' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+  });
+});
+
 describe('WebSocket mode switched off', () => {
   it('answers the upgrade 426 with Upgrade: websocket', async () => {
     const own = await startStack({ yaml: configYaml({ proxy: { websocket: false } }) });

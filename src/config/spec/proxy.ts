@@ -1,6 +1,7 @@
 // The `proxy:` section (DESIGN.md §2): local settings AISIX's resources file does not have.
 // Defaults live here and nowhere else.
 import type { FieldTable } from '../field-spec.js';
+import { DEFAULT_TAPE_IGNORE_FIELDS, FAULT_RULE_FIELDS } from './fault.js';
 
 export const PROXY_FIELDS = {
   addr: {
@@ -83,5 +84,32 @@ export const PROXY_FIELDS = {
     orValue: '*',
     description:
       'Browser origins besides loopback ones (always allowed) that may call the proxy; other origins get 403. `"*"` allows every origin and needs api_keys. Default: none.',
+  },
+  tape_ignore_fields: {
+    type: 'list',
+    items: {
+      type: 'string',
+      minLength: 1,
+      pattern: { source: '^[^.]+(\\.[^.]+)*$', hint: 'be a dotted path of body fields such as `metadata.user_id`' },
+      description: 'A request body field (dotted path into objects) left out of the key.',
+    },
+    default: DEFAULT_TAPE_IGNORE_FIELDS,
+    description: "Request body fields left out of a tape's key (`--record`/`--replay`), so requests differing only in them share a recording. Writing the list replaces the default.",
+  },
+  faults: {
+    type: 'list',
+    items: { type: 'object', fields: FAULT_RULE_FIELDS, description: 'A fault rule: match, rate, at and the fault.' },
+    description: 'Injected faults for testing an app against a bad day, in file order: the first matching rule that fires applies. Default: none.',
+  },
+  fault_header: {
+    type: 'boolean',
+    default: false,
+    description: 'true: a request header `x-aisix-fault: status=503; retry_after_s=30` (any fault field, plus `at` and `rate`) injects that fault instead of the rules.',
+  },
+  faults_seed: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 4294967295,
+    description: "Seed of the fault rules' `rate` draws, so a run's faults repeat exactly. Default: a random seed per start.",
   },
 } as const satisfies FieldTable;

@@ -3,7 +3,7 @@
 // 'close' so that every path — success, each error, client abort mid-stream — emits exactly once.
 import type { EventBus } from '../../events/bus.js';
 import type { Attempt, GuardrailHit, Outcome, RequestFinished, Usage } from '../../events/types.js';
-import type { ModelCost } from '../../config/types.js';
+import type { FaultKind, ModelCost } from '../../config/types.js';
 
 export class RequestRecord {
   readonly startedAt = performance.now();
@@ -29,6 +29,10 @@ export class RequestRecord {
   servedBy: string | null = null;
   cache: 'hit' | 'miss' | 'bypass' | null = null;
   transport: 'http' | 'websocket' = 'http';
+  /** the answer came from a tape, or was recorded on one (DESIGN.md §12) */
+  tape: 'replayed' | 'recorded' | null = null;
+  /** the kind of the injected fault that acted on this request (the last one, after retries) */
+  fault: FaultKind | null = null;
   /** the proxy cut the answer short on purpose (its outcome says why): not a client abort */
   endedByProxy = false;
   inputPreview: string | undefined;
@@ -102,8 +106,8 @@ export class RequestRecord {
       attempts: this.attempts,
       served_by: this.servedBy,
       cache: this.cache,
-      tape: null,
-      fault: null,
+      tape: this.tape,
+      fault: this.fault,
       cost_source: this.cost !== null && this.usage !== null && this.cache !== 'hit' ? 'config' : null,
     };
     if (this.inputPreview !== undefined) event.input_preview = this.inputPreview;

@@ -13,10 +13,17 @@ import { GatewayError } from '../errors.js';
 import type { RequestRecord } from '../record/request-record.js';
 
 const OPEN = 1;
+/** a client that lets this much pile up in its socket buffer pauses the upstream until it drains */
+const HIGH_WATER = 1024 * 1024;
 
-/** Sends one text frame if the socket is still open. */
-export function sendFrame(socket: WebSocket, text: string): void {
-  if (socket.readyState === OPEN) socket.send(text);
+/** Sends one text frame if the socket is still open; `sent` runs once it left the buffer. */
+export function sendFrame(socket: WebSocket, text: string, sent?: () => void): void {
+  if (socket.readyState === OPEN) socket.send(text, sent);
+}
+
+export interface FlowControl {
+  pause(): void;
+  resume(): void;
 }
 
 /** An error event for a refused or failed turn: the route's envelope, with its status. */
@@ -48,12 +55,35 @@ export class TurnRelay {
   /** the turn was refused mid-way (over the hold cap): later events are read, not sent */
   private refused = false;
   private noted = false;
+  private flow: FlowControl | null = null;
+  private paused = false;
 
   constructor(private readonly o: TurnRelayOptions) {
     this.tap = o.protocol.createTap(() => o.record.markFirstByte());
     this.holding = o.guardrails.outputPolicy === 'hold';
     this.monitor = o.guardrails.outputPolicy === 'monitor' ? o.guardrails.createStreamCollector(o.protocol) : null;
     o.record.status = 200;
+  }
+
+  /** Where to push back when the client reads slower than the upstream writes. */
+  flowControl(flow: FlowControl): void {
+    this.flow = flow;
+  }
+
+  /** A frame to the client; over the high-water mark the source pauses until the buffer drains. */
+  private send(text: string): void {
+    const { socket } = this.o;
+    if (this.flow === null || socket.bufferedAmount < HIGH_WATER) return sendFrame(socket, text);
+    if (!this.paused) {
+      this.paused = true;
+      this.flow.pause();
+    }
+    sendFrame(socket, text, () => {
+      if (this.paused && socket.bufferedAmount < HIGH_WATER) {
+        this.paused = false;
+        this.flow?.resume();
+      }
+    });
   }
 
   /** One server event (a JSON text); true once the turn's terminal event was seen. */
@@ -66,7 +96,7 @@ export class TurnRelay {
     }
     if (this.refused) return this.tap.terminal;
     this.monitor?.push(frame);
-    if (!this.holding) sendFrame(this.o.socket, data);
+    if (!this.holding) this.send(data);
     else this.hold(data);
     return this.tap.terminal;
   }
@@ -76,7 +106,7 @@ export class TurnRelay {
     this.heldBytes += Buffer.byteLength(data) + 8;
     if (this.heldBytes <= this.o.guardrails.holdCapBytes) return;
     if (this.o.guardrails.holdOverflow === 'fail_open') {
-      for (const text of this.held) sendFrame(this.o.socket, text);
+      for (const text of this.held) this.send(text);
       this.held = [];
       this.holding = false; // fail_open: what was held is out, the rest goes live, unscanned
       return;
@@ -99,7 +129,7 @@ export class TurnRelay {
         this.refuse(new GatewayError('upstream_status', `${message} while the proxy held it for output guardrails`, { errorCode: 'upstream_stream_interrupted' }));
         return;
       }
-      for (const text of framesOf(Buffer.from(protocol.interruptedFrames(message, this.tap.nextSequence(), this.tap.responseId)))) sendFrame(this.o.socket, text);
+      for (const text of framesOf(Buffer.from(protocol.interruptedFrames(message, this.tap.nextSequence(), this.tap.responseId)))) this.send(text);
       record.fail('upstream_error', 200, { type: 'upstream_error', code: 'upstream_stream_interrupted', message });
       return;
     }
@@ -123,6 +153,7 @@ export class TurnRelay {
     }
     record.markFirstByte();
     for (const text of framesOf(verdict.body)) sendFrame(socket, text);
+    this.paused = false;
   }
 
   private refuse(error: GatewayError): void {

@@ -2,9 +2,10 @@
 // took on arrival, the matched row, and the facts each stage adds (caller, body, plan, outgoing
 // bytes). Stages read what earlier stages wrote; nothing else is shared between them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiKey, Cooldown, PassthroughRoute, Routing } from '../../config/types.js';
+import type { ApiKey, Cooldown, FaultRule, PassthroughRoute, Routing } from '../../config/types.js';
 import type { EventBus } from '../../events/bus.js';
 import type { GuardrailChain } from '../../guardrails/index.js';
+import type { FaultDice } from '../faults/dice.js';
 import type { Protocol } from '../../protocols/index.js';
 import type { RequestRecord } from '../record/request-record.js';
 import type { ResponseIds } from '../runtime/response-ids.js';
@@ -13,6 +14,7 @@ import type { CachedAnswer, ResponseCache } from '../runtime/response-cache.js';
 import type { RoutingState } from '../runtime/routing-state.js';
 import type { ResolvedModel } from '../runtime/model-index.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { TapeDeck } from '../tapes/deck.js';
 import type { Upstream } from '../runtime/upstream.js';
 import type { WebSocketTurn } from '../websocket/turn.js';
 
@@ -90,6 +92,10 @@ export interface GatewayServices {
   readonly rateLimits: RateLimits;
   /** cached answers, across reloads */
   readonly cache: ResponseCache;
+  /** `--record` / `--replay` (DESIGN.md §12), or null: every attempt goes to the upstream */
+  readonly tapes: TapeDeck | null;
+  /** the seeded draws of fault rules' `rate`, across reloads */
+  readonly dice: FaultDice;
   /** keep 2 KB input/output previews (TUI, log_bodies) */
   previews(runtime: Runtime): boolean;
 }
@@ -107,6 +113,8 @@ export interface ClientSide {
   onEnd(cb: () => void): void;
   /** runs `cb` once if the client goes away before the answer is complete */
   onGone(cb: () => void): void;
+  /** the client went away before the answer was complete */
+  readonly gone: boolean;
 }
 
 /** The HTTP response's ClientSide. */
@@ -122,6 +130,9 @@ export function httpClient(res: ServerResponse): ClientSide {
       res.once('close', () => {
         if (!res.writableFinished) cb();
       });
+    },
+    get gone() {
+      return res.closed && !res.writableFinished;
     },
   };
 }
@@ -157,6 +168,8 @@ export interface RequestContext {
   cacheStore: { keyFor: (answered: Candidate) => string; ttlSeconds: number } | null;
   /** the WebSocket turn this request is (one `response.create` frame), else null */
   readonly turn: WebSocketTurn | null;
+  /** the request's `x-aisix-fault` header as a rule, once read (faults/choose.ts); unset before */
+  faultHeader?: FaultRule | null;
 }
 
 /** The HTTP response of a stage that only HTTP routes run. */

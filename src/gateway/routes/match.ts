@@ -66,3 +66,13 @@ export function unmatchedRouteName(path: string): string {
   }
   return path;
 }
+
+/** The envelope of an unknown path below a known route (`/v1/messages/batches`: Anthropic's), else null. */
+export function unmatchedProtocol(path: string): RouteRow['protocol'] {
+  let best: RouteRow | null = null;
+  for (const row of ROUTES) {
+    if (row.protocol === null || row.path.includes('{') || !path.startsWith(`${row.path}/`)) continue;
+    if (best === null || row.path.length > best.path.length) best = row;
+  }
+  return best?.protocol ?? null;
+}

@@ -1,10 +1,12 @@
 // A runtime: one immutable generation of the loaded config (DESIGN.md §8) — the key and model
-// indexes, the upstream agents, the guardrail chain, the address actually bound and the exposure
-// verdict. A request takes the current runtime when it arrives and holds it to the end, so a
-// reload never changes a request half-way and never closes an agent a request still needs.
+// indexes, the upstream agents, the guardrail chain, the fault plan, the address actually bound
+// and the exposure verdict. A request takes the current runtime when it arrives and holds it to
+// the end, so a reload never changes a request half-way and never closes an agent a request still
+// needs.
 // Every invariant (§9) is checked here, at start and on every reload, against the bound address.
 import type { Config } from '../../config/types.js';
 import { buildGuardrailScopes, type GuardrailScopes } from '../../guardrails/index.js';
+import { compileFaults, type FaultPlan } from '../faults/plan.js';
 import { isLoopbackHost } from '../../net/loopback.js';
 import { indexKeys, type KeyIndex } from './key-index.js';
 import { indexModels, type ModelIndex } from './model-index.js';
@@ -31,6 +33,8 @@ export interface Runtime {
   readonly passthrough: PassthroughIndex;
   /** the guardrail chain of each request, by its model and caller (attachments) */
   readonly guardrails: GuardrailScopes;
+  /** `proxy.faults` and `proxy.fault_header`, compiled; null when nothing is injected */
+  readonly faults: FaultPlan | null;
   readonly exposure: Exposure;
   /** the host actually bound, or null before listening */
   readonly boundHost: string | null;
@@ -80,6 +84,7 @@ export function buildRuntime(config: Config, boundHost: string | null, previous:
     upstreams,
     passthrough: indexPassthrough(config.passthroughRoutes, config.apiKeys),
     guardrails: buildGuardrailScopes(config.guardrails, config.guardrailAttachments, { bufferCapBytes: config.proxy.guardrailBufferBytes }),
+    faults: compileFaults(config.proxy),
     exposure: {
       authOff: config.apiKeys.length === 0,
       allowedOrigins: new Set(config.proxy.allowedOrigins.filter((o) => o !== '*')),

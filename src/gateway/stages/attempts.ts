@@ -5,13 +5,15 @@
 // next target (timeouts too); other 4xx end the request at once. Backoff: the upstream's
 // Retry-After when ≤ 5 s, else 250 ms·2^(n-1) capped at 2 s, plus 0–250 ms jitter; failover is
 // immediate. Cooldowns (opt-in per model) take failing targets out of a routing model's rotation.
-// Every attempt is recorded; the final error is the last attempt's.
+// Every attempt is recorded; the final error is the last attempt's. Where an attempt's answer comes
+// from (the upstream, a tape, an injected fault) is upstream-source.ts's decision.
 import type { Routing } from '../../config/types.js';
 import { GatewayError } from '../errors.js';
 import type { Candidate, Plan, RequestContext } from '../routes/context.js';
 import { upstreamHeaders } from '../runtime/upstream.js';
 import { UpstreamAbort } from './upstream-abort.js';
-import { callUpstream, redactKey, timeoutError, upstreamRedirectError, upstreamStatusError, type UpstreamResponse } from './upstream-call.js';
+import { redactKey, timeoutError, upstreamRedirectError, upstreamStatusError, type UpstreamResponse } from './upstream-call.js';
+import { answerAttempt } from './upstream-source.js';
 
 /** A candidate that answered 2xx, with what its relay needs to go on. */
 export interface Answered {
@@ -138,7 +140,8 @@ async function attempt(ctx: RequestContext, c: Candidate, body: string | null, w
   };
   try {
     const sentAt = performance.now();
-    const reply = await callUpstream({
+    // the upstream, a tape or an injected fault (upstream-source.ts): all answer alike
+    const reply = await answerAttempt(ctx, c, {
       upstream: c.upstream,
       // a WebSocket turn bridged to HTTP is a POST, whatever its upgrade request was
       method: ctx.turn !== null ? 'POST' : (ctx.req.method ?? 'GET'),

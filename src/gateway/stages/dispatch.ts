@@ -2,6 +2,7 @@
 // deadlines, the abort when the client goes away, non-2xx replies as errors) and hands it to the
 // relay the answer needs (JSON | live SSE | held SSE); names the routing target that served it.
 // A cache hit is relayed as JSON without an upstream call; a storable miss is kept once it passed.
+// Faults at the client (faults/client.ts) act here: before the attempts, and on the answer.
 import type { GuardrailChain } from '../../guardrails/index.js';
 import type { Protocol } from '../../protocols/index.js';
 import { GatewayError } from '../errors.js';
@@ -13,7 +14,10 @@ import { httpResponse, type RequestContext } from '../routes/context.js';
 import type { CachedAnswer } from '../runtime/response-cache.js';
 import { attemptAll } from './attempts.js';
 import { requestChain } from './guard.js';
-import { replyFromBytes } from './upstream-reply.js';
+import { isEventStream, replyFromBytes } from './upstream-reply.js';
+import { applyBodyFault } from '../faults/body.js';
+import type { ChosenFault } from '../faults/choose.js';
+import { clientFault } from '../faults/client.js';
 
 export async function dispatch(ctx: RequestContext): Promise<void> {
   const { record, plan, row } = ctx;
@@ -21,8 +25,10 @@ export async function dispatch(ctx: RequestContext): Promise<void> {
   const protocol = row.protocol;
   if (plan === null || protocol === null) throw new GatewayError('internal', `route ${row.name} dispatched without a plan`);
   const guardrails = requestChain(ctx);
-  if (ctx.cached !== null) return relayCached(ctx, protocol, guardrails, ctx.cached);
-  const { candidate, reply: up, abort, clearDeadline } = await attemptAll(ctx, plan);
+  const fault = ctx.runtime.faults === null ? null : await clientFault(ctx);
+  if (ctx.cached !== null) return relayCached(ctx, protocol, guardrails, ctx.cached, fault);
+  const { candidate, reply, abort, clearDeadline } = await attemptAll(ctx, plan);
+  const up = fault === null ? reply : applyBodyFault(ctx, reply, fault, () => abort.abort(), 0);
   try {
     if (record.servedBy !== null) res.setHeader('x-aisix-served-by', record.servedBy);
     // ids of created responses and conversations are bound to their caller as soon as they are seen
@@ -36,7 +42,7 @@ export async function dispatch(ctx: RequestContext): Promise<void> {
       keep: store === null ? null : (body, type) => ctx.services.cache.set(store.keyFor(candidate), body, type, store.ttlSeconds),
     };
     // a stream request answered with plain JSON (some compatible servers ignore `stream`) is relayed as JSON
-    const sse = String(up.headers['content-type'] ?? '').includes('text/event-stream');
+    const sse = isEventStream(up.headers);
     if (!record.stream || !sse) await relayJson(relay);
     else if (guardrails.outputPolicy === 'hold') await relayHeldStream(relay);
     else await relayLiveStream(relay);
@@ -48,12 +54,14 @@ export async function dispatch(ctx: RequestContext): Promise<void> {
 }
 
 /** A cache hit: no upstream call, no usage charged; the output guardrails still see the answer. */
-async function relayCached(ctx: RequestContext, protocol: Protocol, guardrails: GuardrailChain, answer: CachedAnswer): Promise<void> {
+async function relayCached(ctx: RequestContext, protocol: Protocol, guardrails: GuardrailChain, answer: CachedAnswer, fault: ChosenFault | null): Promise<void> {
   const headers = answer.contentType === null ? {} : { 'content-type': answer.contentType };
+  const cached = replyFromBytes(200, headers, answer.body);
   const relay: RelayContext = {
-    res: httpResponse(ctx), record: ctx.record, protocol, guardrails, up: replyFromBytes(200, headers, answer.body), injectedUsage: false,
+    res: httpResponse(ctx), record: ctx.record, protocol, guardrails, up: fault === null ? cached : applyBodyFault(ctx, cached, fault, () => undefined, 0), injectedUsage: false,
     previews: ctx.services.previews(ctx.runtime), countsUsage: false, idleTimeoutMs: 0, abortUpstream: () => undefined,
     noteResponseId: () => undefined, keep: null,
   };
   await relayJson(relay);
 }
+

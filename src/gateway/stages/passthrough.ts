@@ -6,7 +6,8 @@
 // otherwise). `timeout_ms` (default proxy.upstream_timeout_ms) bounds the wait for the response
 // headers and a non-SSE body, never a healthy SSE relay. A path whose rest could climb out of the
 // target's base (`..`, encoded slashes) is refused 400. The client leaving aborts the upstream
-// call at once. No guardrail inspects this traffic.
+// call at once. No guardrail inspects this traffic, and tapes do not record it: under `--replay`
+// alone (no upstream may be contacted) a passthrough request answers 404 `replay_miss`.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { PassthroughRoute } from '../../config/types.js';
@@ -75,6 +76,9 @@ export async function passthrough(ctx: RequestContext): Promise<void> {
   const route = row.passthrough;
   const upstream = route === null ? undefined : runtime.upstreams.get(route.providerKey);
   if (route === null || upstream === undefined) throw new GatewayError('internal', `route ${row.name} has no provider key`);
+  if (ctx.services.tapes?.replayOnly === true) {
+    throw new GatewayError('replay_miss', `replay miss: passthrough route "${route.name}" is not recorded on tapes, and --replay contacts no upstream`);
+  }
   const url = req.url ?? '/';
   const rest = url.slice(route.pathPrefix.length, url.length - ctx.query.length);
   if (escapesBase(rest)) throw new GatewayError('bad_request', 'a passthrough path may not contain `.` or `..` segments or encoded slashes');

@@ -3,7 +3,9 @@
 // The handler resolves with the status and headers, then hands body chunks to exactly one
 // consumer at a time (a relay); chunks that arrive before a consumer attaches are queued, so a
 // relay that takes over from another (a held stream released live) loses nothing. Pause and
-// resume go straight to undici's controller (backpressure reaches the upstream socket).
+// resume go straight to undici's controller (backpressure reaches the upstream socket). A body can
+// also be fed by the gateway itself (a cached answer, a replayed tape, a fault's rewrite of another
+// body), and one observer may watch every event as it arrives (the tape recorder's tap).
 import type { Dispatcher } from 'undici';
 
 export interface BodySink {
@@ -12,12 +14,21 @@ export interface BodySink {
   error(err: Error): void;
 }
 
-type Queued = { kind: 'data'; chunk: Buffer } | { kind: 'end' } | { kind: 'error'; err: Error };
+/** One thing that happens to a body: a chunk, its end, or its failure. */
+export type BodyEvent = { kind: 'data'; chunk: Buffer } | { kind: 'end' } | { kind: 'error'; err: Error };
+type Queued = BodyEvent;
+
+/** What pause and resume reach: undici's controller, or the body a rewritten one is fed from. */
+export interface FlowControl {
+  pause(): void;
+  resume(): void;
+}
 
 export class ReplyBody {
   private sink: BodySink | null = null;
   private readonly queue: Queued[] = [];
-  private controller: Dispatcher.DispatchController | null = null;
+  private controller: FlowControl | null = null;
+  private observer: ((event: BodyEvent) => void) | null = null;
   private done = false;
   private wantPause = false;
 
@@ -77,19 +88,34 @@ export class ReplyBody {
     if (!this.done) this.controller?.resume();
   }
 
-  /** @internal the handler's side */
-  attach(controller: Dispatcher.DispatchController): void {
+  /**
+   * Sees every event before its consumer does (one observer: the tape recorder), starting with
+   * those already queued: attach it before any consumer, and it sees the whole body.
+   */
+  observe(observer: (event: BodyEvent) => void): void {
+    this.observer = observer;
+    for (const event of this.queue) observer(event);
+  }
+
+  /** @internal the feeding side: undici's handler, or the gateway feeding a body of its own */
+  attach(controller: FlowControl): void {
     this.controller = controller;
     if (this.wantPause) controller.pause();
   }
 
-  /** @internal */
+  /** @internal the feeding side */
   push(event: Queued): void {
+    this.observer?.(event);
     if (event.kind !== 'data') this.done = true;
     const sink = this.sink;
     if (sink === null || this.queue.length > 0) this.queue.push(event);
     else this.deliver(sink, event);
   }
+}
+
+/** Whether a reply is an event stream (its content type), whatever the request asked for. */
+export function isEventStream(headers: UpstreamReply['headers']): boolean {
+  return String(headers['content-type'] ?? '').includes('text/event-stream');
 }
 
 export interface UpstreamReply {
@@ -181,5 +207,12 @@ export function replyFromBytes(statusCode: number, headers: UpstreamReply['heade
   const body = new ReplyBody();
   body.push({ kind: 'data', chunk: bytes });
   body.push({ kind: 'end' });
+  return { statusCode, headers, body };
+}
+
+/** A reply whose body the gateway feeds itself (`body.push`); pause and resume reach `flow`, when given. */
+export function fedReply(statusCode: number, headers: UpstreamReply['headers'], flow: FlowControl | null = null): UpstreamReply {
+  const body = new ReplyBody();
+  if (flow !== null) body.attach(flow);
   return { statusCode, headers, body };
 }

@@ -19,18 +19,27 @@ export async function dispatchTurn(ctx: RequestContext): Promise<void> {
   if (turn === null || plan === null || protocol === null || first === undefined || ctx.body === null) {
     throw new GatewayError('internal', `route ${row.name} dispatched a WebSocket turn without its session`);
   }
-  const owner = { providerKey: first.upstream.key.name, alias: plan.resolved?.alias ?? first.target, caller: ctx.caller?.name ?? null };
+  // the socket keeps talking to the account of its earlier turns when this plan allows it
+  const target = turn.upstream.choose(plan.candidates);
+  if (target !== first && target.resolved !== null) {
+    protocol.setModel(ctx.body, target.resolved.upstreamModel);
+    ctx.outgoing = JSON.stringify(ctx.body);
+  }
+  const owner = { providerKey: target.upstream.key.name, alias: plan.resolved?.alias ?? target.target, caller: ctx.caller?.name ?? null };
   const relay = new TurnRelay({
     socket: turn.socket, record, protocol, guardrails: requestChain(ctx),
     noteResponseId: (id) => ctx.services.responseIds.remember(id, owner),
   });
-  const target = turn.upstream.targetFor(first);
   const mode = await turn.upstream.open(target, record.id);
+  if (ctx.client.gone) return; // left while the upstream socket was opening: nothing is sent
   if (mode === 'websocket') {
+    if (target.resolved !== null) record.upstreamModel = target.resolved.upstreamModel;
     record.attempts.push({ target: target.target, status: 101, error_code: null, ms: 0 });
+    relay.flowControl({ pause: () => turn.upstream.pause(), resume: () => turn.upstream.resume() });
     const exchange = turn.upstream.exchange(ctx.outgoing ?? JSON.stringify(ctx.body), (data) => relay.event(data), target.idleTimeoutMs);
     ctx.client.onGone(exchange.abort);
     relay.finish(await exchange.done);
+    turn.upstream.resume();
     return;
   }
   // the upstream has no WebSocket mode: this turn is a streamed POST /responses
@@ -39,6 +48,7 @@ export async function dispatchTurn(ctx: RequestContext): Promise<void> {
   ctx.outgoing = JSON.stringify(ctx.body);
   const { reply, clearDeadline, candidate, abort } = await attemptAll(ctx, plan);
   ctx.client.onGone(() => abort.abort());
+  relay.flowControl({ pause: () => reply.body.pause(), resume: () => reply.body.resume() });
   try {
     await new Promise<void>((resolve) => {
       let stop = false;

@@ -15,12 +15,15 @@ import { sendErrorEvent } from '../relay/websocket.js';
 import type { GatewayServices, RequestContext } from '../routes/context.js';
 import { WEBSOCKET_ROUTE } from '../routes/table.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { parseJsonObject } from '../stages/body.js';
+import { parseJsonObject, tooLarge } from '../stages/body.js';
 import { TurnClient } from './turn.js';
 import { UpstreamLink } from './upstream-link.js';
 
-/** Frames waiting behind the turn under way; more is refused with an error event. */
+/** Frames waiting behind the turn under way, and their bytes; more is refused with an error event. */
 const MAX_QUEUED = 32;
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+/** a ping this often; a socket that answered none of the last two is closed */
+const PING_MS = 30_000;
 
 export interface SessionDeps {
   readonly bus: EventBus;
@@ -32,8 +35,11 @@ export interface SessionDeps {
 export class ClientSession {
   private readonly upstream: UpstreamLink;
   private readonly queue: (RawData | null)[] = [];
+  private queuedBytes = 0;
   private running: TurnClient | null = null;
   private closed = false;
+  private alive = true;
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     private readonly socket: WebSocket,
@@ -42,7 +48,17 @@ export class ClientSession {
   ) {
     this.upstream = new UpstreamLink(req.headers);
     socket.on('message', (data, isBinary) => this.receive(isBinary ? null : data));
+    socket.on('pong', () => {
+      this.alive = true;
+    });
+    this.heartbeat = setInterval(() => {
+      if (!this.alive) return socket.terminate(); // a dead peer frees its slot and its upstream socket
+      this.alive = false;
+      socket.ping();
+    }, PING_MS);
+    this.heartbeat.unref();
     socket.once('close', () => {
+      clearInterval(this.heartbeat);
       this.closed = true;
       this.queue.length = 0;
       this.running?.leave();
@@ -52,16 +68,33 @@ export class ClientSession {
   }
 
   private receive(data: RawData | null): void {
+    this.alive = true;
     if (this.running !== null) {
-      if (this.queue.length >= MAX_QUEUED) return this.refuse(new GatewayError('rate_limited', `more than ${MAX_QUEUED} frames are waiting on this socket`));
+      const bytes = data === null ? 0 : rawLength(data);
+      if (this.queue.length >= MAX_QUEUED || this.queuedBytes + bytes > MAX_QUEUED_BYTES) {
+        return this.refuse(new GatewayError('rate_limited', `more than ${MAX_QUEUED} frames (or ${MAX_QUEUED_BYTES} bytes) are waiting on this socket`));
+      }
+      this.queuedBytes += bytes;
       this.queue.push(data);
       return;
     }
     void this.turn(data);
   }
 
+  /** A frame refused before it became a turn: still one request, with its event. */
   private refuse(error: GatewayError): void {
+    const record = this.newRecord();
+    record.fail(error.outcome, error.status, { type: error.type, code: error.errorCode, message: error.message });
     sendErrorEvent(this.socket, error, WEBSOCKET_ROUTE.protocol);
+    record.finish(this.deps.bus, false);
+  }
+
+  private newRecord(): RequestRecord {
+    const record = new RequestRecord(requestIdFor(undefined), 'GET', WEBSOCKET_ROUTE.name);
+    record.transport = 'websocket';
+    const { bus } = this.deps;
+    if (bus.has('request.started')) bus.emit('request.started', { id: record.id, time: record.time, method: record.method, path: WEBSOCKET_ROUTE.path });
+    return record;
   }
 
   private async turn(data: RawData | null): Promise<void> {
@@ -70,16 +103,14 @@ export class ClientSession {
     const { bus, services } = this.deps;
     const runtime = this.deps.current();
     runtime.retain();
-    const record = new RequestRecord(requestIdFor(undefined), 'GET', WEBSOCKET_ROUTE.name);
-    record.transport = 'websocket';
-    if (bus.has('request.started')) bus.emit('request.started', { id: record.id, time: record.time, method: record.method, path: WEBSOCKET_ROUTE.path });
+    const record = this.newRecord();
     const ctx: RequestContext = {
       req: this.req, res: null, client, record, runtime, row: WEBSOCKET_ROUTE, id: null, item: null, query: '', services,
       caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null,
       turn: { socket: this.socket, upstream: this.upstream },
     };
     try {
-      ctx.body = frameBody(data);
+      ctx.body = frameBody(data, runtime.config.proxy.requestBodyLimitBytes);
       for (const stage of WEBSOCKET_ROUTE.stages) await stage(ctx);
     } catch (err) {
       const error = err instanceof GatewayError ? err : internalError(err, bus);
@@ -90,7 +121,9 @@ export class ClientSession {
       client.end();
       runtime.release();
       this.running = null;
-      if (this.queue.length > 0 && !this.closed) void this.turn(this.queue.shift() ?? null);
+      const next = this.queue.shift();
+      if (next !== undefined) this.queuedBytes -= next === null ? 0 : rawLength(next);
+      if (next !== undefined && !this.closed) void this.turn(next);
     }
   }
 
@@ -98,12 +131,28 @@ export class ClientSession {
   close(code: number, reason: string): void {
     if (this.socket.readyState <= 1) this.socket.close(code, reason);
   }
+
+  /** Drops the socket at once (the shutdown grace is over). */
+  terminate(): void {
+    this.upstream.drop();
+    this.socket.terminate();
+  }
+
+  /** a turn is under way */
+  get busy(): boolean {
+    return this.running !== null;
+  }
 }
 
-/** A frame's body: a JSON object of type `response.create`, else a 400. */
-function frameBody(data: RawData | null): Record<string, unknown> {
+function rawLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+/** A frame's body: a JSON object of type `response.create` within the body limit, else a 400 (413). */
+function frameBody(data: RawData | null, limit: number): Record<string, unknown> {
   if (data === null) throw new GatewayError('bad_request', 'frames must be text: a JSON `response.create` event');
   const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  if (limit > 0 && raw.length > limit) throw tooLarge(limit);
   const body = parseJsonObject(raw);
   if (body.type !== 'response.create') {
     throw new GatewayError('bad_request', `unsupported event type ${JSON.stringify(body.type ?? null)}: send {"type":"response.create", …}`, { param: 'type' });

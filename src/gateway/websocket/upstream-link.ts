@@ -1,9 +1,12 @@
 // A client WebSocket session's link to its upstream (DESIGN.md §11): the provider's own Responses
 // WebSocket endpoint (`api_base` as ws/wss + `/responses`, the provider key, `OpenAI-Beta`
-// forwarded), opened at the first turn and kept, with the target of that first turn, for the
-// socket's life — so `previous_response_id` with `store: false` works across turns. An upstream
-// that refuses the upgrade puts the link in `http` mode: every turn is then a streamed POST.
-// One response at a time: `exchange` sends a `response.create` and hands each server event on.
+// forwarded), opened at the first turn and kept across turns — so `previous_response_id` with
+// `store: false` works — while the turns keep going to the same upstream account (a turn whose
+// candidates do not include it, or a reload that changed its key, opens a new link). An upstream
+// that refuses the upgrade, or an HTTP(S)_PROXY in the environment (the `ws` client cannot use it),
+// puts the link in `http` mode: every turn is then a streamed POST through the usual dispatcher.
+// One response at a time: `exchange` sends a `response.create` and hands each server event on;
+// `pause`/`resume` carry the client's backpressure to the upstream socket.
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket, type RawData } from 'ws';
 import { GatewayError } from '../errors.js';
@@ -24,23 +27,40 @@ function text(data: RawData): string {
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }
 
+/** The same upstream account and endpoint (a reload may swap the key behind a name). */
+function sameUpstream(a: Candidate, b: Candidate): boolean {
+  return a.upstream.key.name === b.upstream.key.name && a.upstream.key.apiKey === b.upstream.key.apiKey && a.upstream.origin === b.upstream.origin && a.upstream.basePath === b.upstream.basePath;
+}
+
+function proxyInEnvironment(env: NodeJS.ProcessEnv): boolean {
+  return [env.HTTPS_PROXY, env.https_proxy, env.HTTP_PROXY, env.http_proxy].some((v) => v !== undefined && v !== '');
+}
+
 export class UpstreamLink {
   private socket: WebSocket | null = null;
-  private mode: LinkMode | null = null;
-  /** the first turn's target: later turns go there too */
+  private mode: LinkMode | null;
+  /** the candidate the open socket was made for */
   private target: Candidate | null = null;
 
-  constructor(private readonly handshake: IncomingHttpHeaders) {}
+  constructor(private readonly handshake: IncomingHttpHeaders, env: NodeJS.ProcessEnv = process.env) {
+    this.mode = proxyInEnvironment(env) ? 'http' : null;
+  }
 
-  /** The candidate every turn of this socket uses once the first turn chose it. */
-  targetFor(first: Candidate): Candidate {
-    return (this.target ??= first);
+  /**
+   * The candidate this turn goes to: the one on the account the link already talks to, when the
+   * plan has it (the socket keeps its target), else the plan's first.
+   */
+  choose(candidates: readonly Candidate[]): Candidate {
+    const kept = this.target;
+    const same = kept === null ? undefined : candidates.find((c) => sameUpstream(c, kept));
+    return same ?? (candidates[0] as Candidate);
   }
 
   /** Opens the upstream socket if needed; `http` when the upstream refuses WebSocket mode. */
   async open(target: Candidate, requestId: string): Promise<LinkMode> {
     if (this.mode === 'http') return 'http';
-    if (this.socket !== null && this.socket.readyState === WebSocket.OPEN) return 'websocket';
+    if (this.socket !== null && this.socket.readyState === WebSocket.OPEN && this.target !== null && sameUpstream(this.target, target)) return 'websocket';
+    this.drop();
     const headers: Record<string, string> = { authorization: `Bearer ${target.upstream.key.apiKey}`, 'x-aisix-request-id': requestId };
     const beta = this.handshake['openai-beta'];
     if (typeof beta === 'string') headers['openai-beta'] = beta;
@@ -55,6 +75,7 @@ export class UpstreamLink {
       socket.once('open', () => {
         settled = true;
         this.socket = socket;
+        this.target = target;
         this.mode = 'websocket';
         resolve('websocket');
       });
@@ -109,6 +130,15 @@ export class UpstreamLink {
       socket.send(frame);
     });
     return { done, abort: () => finish('the client went away') };
+  }
+
+  /** Stops reading the upstream socket while the client's buffer is full. */
+  pause(): void {
+    this.socket?.pause();
+  }
+
+  resume(): void {
+    this.socket?.resume();
   }
 
   /** Closes the upstream socket (a broken turn, or the client socket closed); the next turn reopens it. */

@@ -1,4 +1,4 @@
-// The detail view's content as plain lines: ids, route, timings, usage breakdown, guardrail hits,
+// The detail view's content as plain lines: ids, route (an injected fault, a tape), timings, usage breakdown, guardrail hits,
 // the error envelope for failures and the input/output previews when the store still has them.
 // Computed only for the selected row, so it may be as verbose as it likes. Every line passes
 // through terminalSafe on the way out (ids, caller, route, error message, previews come from
@@ -47,6 +47,8 @@ function rawLines(row: Row, previews: Previews | null, now: number): DetailLine[
   line(`time ${clockTime(row.time)}  caller ${f?.caller ?? '-'}  stream ${f ? (f.stream ? 'yes' : 'no') : '-'}`);
   if (f) line(`${routeText(row)}  provider ${f.provider ?? '-'}`);
   if (!f) return out;
+  if (f.fault !== null) line(`injected fault: ${f.fault}`, 'warn');
+  if (f.tape !== null) line(`tape: ${f.tape}`);
 
   title('timings');
   line(`latency ${formatMs(f.latency_ms)}  upstream ${formatMs(f.upstream_ms) || '-'}  ttft ${formatMs(f.ttft_ms) || '-'}`);

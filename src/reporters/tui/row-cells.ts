@@ -1,7 +1,8 @@
 // What each table cell of a row says and how it is coloured, as plain data (RequestRow only lays it
 // out). Errors and blocks are coloured so they stand out at a glance: 5xx red, 4xx yellow,
 // blocks red with the `BLOCKED input|output <guardrail>` mark, aborted requests grey; `RATE
-// LIMITED`, `2 tries`, `via <target>` and `cached` say what limits, retries and the cache did.
+// LIMITED`, `2 tries`, `via <target>` and `cached` say what limits, retries and the cache did;
+// `FAULT <kind>` marks an injected fault and `replayed`/`recorded` a tape (DESIGN.md §12).
 // This is the one place row text is built, so every cell is passed through terminalSafe here: a
 // caller name, an alias a caller chose, an upstream model or error code can never reach the
 // terminal raw.
