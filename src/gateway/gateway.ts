@@ -72,19 +72,9 @@ function build(config: Config, host: string | null, previous: Runtime | null): R
   return result.runtime;
 }
 
-/**
- * The config as this gateway serves it. With tapes, WebSocket mode is off: a turn bridged to the
- * upstream's own socket is neither recorded nor replayable, so clients are told 426 and fall back
- * to HTTP, which tapes cover.
- */
-function servedConfig(config: Config, tapes: boolean): Config {
-  return tapes && config.proxy.websocket ? { ...config, proxy: { ...config.proxy, websocket: false } } : config;
-}
-
 export function createGateway(options: GatewayOptions): Gateway {
   const { bus } = options;
-  const tapes = options.tapes !== undefined;
-  let runtime = build(servedConfig(options.config, tapes), null, null);
+  let runtime = build(options.config, null, null);
   let inFlight = 0;
   const services: GatewayServices = {
     bus,
@@ -173,7 +163,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     update(config) {
       const address = server.address();
       const bound = address !== null && typeof address === 'object' ? address.address : runtime.boundHost;
-      const result = buildRuntime(servedConfig(config, tapes), bound, runtime);
+      const result = buildRuntime(config, bound, runtime);
       if (!result.ok) return result;
       runtime = swapTo(result.runtime);
       server.requestTimeout = config.proxy.requestTimeoutMs;

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { aliasFolder } from '../../src/gateway/tapes/format.js';
 import { tapeKey } from '../../src/gateway/tapes/key.js';
 import { startMock, type MockServer } from '../../src/mock/index.js';
@@ -162,6 +163,40 @@ describe('record, then replay with the upstream gone', () => {
     };
     expect(await timed(0)).toBeLessThan(span / 2);
     expect(await timed(1)).toBeGreaterThanOrEqual(span * 0.8);
+  });
+});
+
+describe('WebSocket turns on tape', () => {
+  it('records a WebSocket turn (bridged to a streamed POST) and replays it over the socket with the upstream gone', async () => {
+    const dir = tapesDir();
+    const turn = async (stack: TapeStack): Promise<string[]> => {
+      const socket = new WebSocket(`${stack.url.replace('http', 'ws')}/v1/responses`, { headers: { authorization: `Bearer ${CALLER_KEY}` } });
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      const events: string[] = [];
+      await new Promise<void>((resolve) => {
+        socket.on('message', (data) => {
+          const text = String(data);
+          events.push(text);
+          if (text.includes('"response.completed"') || text.includes('"type":"error"')) resolve();
+        });
+        socket.send(JSON.stringify({ type: 'response.create', model: 'gpt', input: 'a socket turn on tape' }));
+      });
+      socket.close();
+      return events;
+    };
+    const recorder = await proxy({ record: dir });
+    const live = await turn(recorder);
+    await recorder.waitForEvents(1);
+    expect(recorder.events[0]).toMatchObject({ transport: 'websocket', tape: 'recorded', outcome: 'ok' });
+    await recorder.close();
+    const player = await proxy({ replay: dir });
+    const replayed = await turn(player);
+    expect(replayed).toEqual(live);
+    await player.waitForEvents(1);
+    expect(player.events[0]).toMatchObject({ transport: 'websocket', tape: 'replayed', outcome: 'ok' });
   });
 });
 

@@ -46,7 +46,7 @@ export class ClientSession {
     private readonly req: IncomingMessage,
     private readonly deps: SessionDeps,
   ) {
-    this.upstream = new UpstreamLink(req.headers);
+    this.upstream = new UpstreamLink(req.headers, deps.services.tapes !== null);
     socket.on('message', (data, isBinary) => this.receive(isBinary ? null : data));
     socket.on('pong', () => {
       this.alive = true;

@@ -3,8 +3,9 @@
 // forwarded), opened at the first turn and kept across turns — so `previous_response_id` with
 // `store: false` works — while the turns keep going to the same upstream account (a turn whose
 // candidates do not include it, or a reload that changed its key, opens a new link). An upstream
-// that refuses the upgrade, or an HTTP(S)_PROXY in the environment (the `ws` client cannot use it),
-// puts the link in `http` mode: every turn is then a streamed POST through the usual dispatcher.
+// that refuses the upgrade, an HTTP(S)_PROXY in the environment (the `ws` client cannot use it),
+// or tapes (`--record`/`--replay`, which record and replay POSTs) put the link in `http` mode:
+// every turn is then a streamed POST through the usual dispatcher.
 // One response at a time: `exchange` sends a `response.create` and hands each server event on;
 // `pause`/`resume` carry the client's backpressure to the upstream socket.
 import type { IncomingHttpHeaders } from 'node:http';
@@ -42,8 +43,9 @@ export class UpstreamLink {
   /** the candidate the open socket was made for */
   private target: Candidate | null = null;
 
-  constructor(private readonly handshake: IncomingHttpHeaders, env: NodeJS.ProcessEnv = process.env) {
-    this.mode = proxyInEnvironment(env) ? 'http' : null;
+  /** `bridged`: every turn goes as a streamed POST (tapes record and replay those) */
+  constructor(private readonly handshake: IncomingHttpHeaders, bridged = false, env: NodeJS.ProcessEnv = process.env) {
+    this.mode = bridged || proxyInEnvironment(env) ? 'http' : null;
   }
 
   /**
