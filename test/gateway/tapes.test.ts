@@ -6,7 +6,7 @@
 // --replay` records misses only, `--record` replaces what it re-records, retries replay as they
 // happened, and no credential or cookie ever reaches a tape.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -336,13 +336,54 @@ describe('misses, counts and recording modes', () => {
     expect(res.body).toContain(`${key}-1.json is not an aisix-tape/1 file`);
   });
 
-  it('a passthrough route under --replay alone answers 404 replay_miss without contacting its target', async () => {
+  it('records passthrough routes (JSON, text and binary bodies) and replays them with the target gone', async () => {
     const dir = tapesDir();
-    const yaml = configYaml({ passthrough_routes: [{ name: 'files', path_prefix: '/files', target_url: '${MOCK_URL}', provider_key: 'mock' }], api_keys: [{ display_name: 'dev', key_env: 'CALLER_KEY', allowed_models: ['*'], allowed_routes: ['files'] }] });
+    const yaml = configYaml({ passthrough_routes: [{ name: 'files', path_prefix: '/files', target_url: '${MOCK_URL}/mock-passthrough', provider_key: 'mock' }], api_keys: [{ display_name: 'dev', key_env: 'CALLER_KEY', allowed_models: ['*'], allowed_routes: ['files'] }] });
+    const bodies: [string, string][] = [['application/json', '{"purpose":"batch"}'], ['text/plain', 'plain words'], ['application/octet-stream', '\u00ff\u00fe binary']];
+    const send = (stack: TapeStack, [type, body]: [string, string]) =>
+      rawRequest(stack.url, { path: '/files/echo?x=1', headers: { authorization: `Bearer ${CALLER_KEY}`, 'content-type': type }, body });
+    const recorder = await proxy({ record: dir }, { yaml });
+    const live = [];
+    for (const b of bodies) live.push(await send(recorder, b));
+    await recorder.waitForEvents(bodies.length);
+    expect(recorder.events.map((e) => [e.status, e.tape])).toEqual(bodies.map(() => [200, 'recorded']));
+    await recorder.close();
+    expect(tapeFiles(dir)).toHaveLength(bodies.length);
     const player = await proxy({ replay: dir }, { yaml });
-    const res = await rawRequest(player.url, { method: 'GET', path: '/files/v1/files', headers: { authorization: `Bearer ${CALLER_KEY}` } });
-    expect(res.status).toBe(404);
-    expect(res.body).toContain('replay_miss');
+    for (const [i, b] of bodies.entries()) {
+      const replayed = await send(player, b);
+      expect(replayed.status).toBe(200);
+      expect(replayed.body).toBe(live[i]?.body);
+    }
+    await player.waitForEvents(bodies.length);
+    expect(player.events.map((e) => e.tape)).toEqual(bodies.map(() => 'replayed'));
+    const miss = await send(player, ['text/plain', 'never recorded']);
+    expect(miss.status).toBe(404);
+    expect(miss.body).toContain('replay_miss');
+  });
+
+  it('records a passthrough body that is not UTF-8 as base64 and replays it byte for byte', async () => {
+    const dir = tapesDir();
+    const yaml = configYaml({ passthrough_routes: [{ name: 'files', path_prefix: '/files', target_url: '${MOCK_URL}/mock-passthrough', provider_key: 'mock' }], api_keys: [{ display_name: 'dev', key_env: 'CALLER_KEY', allowed_models: ['*'], allowed_routes: ['files'] }] });
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x41, 0xc3]);
+    const send = (stack: TapeStack): Promise<Buffer> =>
+      new Promise((resolve, reject) => {
+        const req = request(new URL('/files/upload', stack.url), { method: 'POST', headers: { authorization: `Bearer ${CALLER_KEY}`, 'content-type': 'application/octet-stream' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        });
+        req.on('error', reject);
+        req.end(bytes);
+      });
+    const recorder = await proxy({ record: dir }, { yaml });
+    expect((await send(recorder)).equals(bytes)).toBe(true);
+    await recorder.waitForEvents(1);
+    await recorder.close();
+    const [tape] = tapeFiles(dir);
+    expect((JSON.parse(tape?.text ?? '{}') as { request: { body: unknown } }).request.body).toEqual({ base64: bytes.toString('base64') });
+    const player = await proxy({ replay: dir }, { yaml });
+    expect((await send(player)).equals(bytes)).toBe(true);
   });
 });
 

@@ -6,19 +6,24 @@
 // otherwise). `timeout_ms` (default proxy.upstream_timeout_ms) bounds the wait for the response
 // headers and a non-SSE body, never a healthy SSE relay. A path whose rest could climb out of the
 // target's base (`..`, encoded slashes) is refused 400. The client leaving aborts the upstream
-// call at once. No guardrail inspects this traffic, and tapes do not record it: under `--replay`
-// alone (no upstream may be contacted) a passthrough request answers 404 `replay_miss`.
+// call at once. No guardrail inspects this traffic. With tapes on (`--record`/`--replay`) the body
+// is read whole first (it is part of the key: JSON as JSON, other text as text, bytes as base64)
+// and the answer is recorded or played back like any upstream exchange.
+import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { PassthroughRoute } from '../../config/types.js';
 import { GatewayError } from '../errors.js';
 import { CALLER_CREDENTIALS, connectionNamed, crossesProxy } from '../http/header-policy.js';
 import { REQUEST_ID_HEADER } from '../record/request-id.js';
 import { relayPassthrough } from '../relay/passthrough.js';
-import { httpResponse, type RequestContext } from '../routes/context.js';
+import { httpResponse, type Candidate, type RequestContext } from '../routes/context.js';
 import type { Upstream } from '../runtime/upstream.js';
 import { UpstreamAbort } from './upstream-abort.js';
-import { callUpstream, timeoutError } from './upstream-call.js';
+import { readBody } from './body.js';
+import { callUpstream, timeoutError, type UpstreamCall } from './upstream-call.js';
+import type { UpstreamReply } from './upstream-reply.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -66,6 +71,19 @@ function target(route: PassthroughRoute, rest: string): { origin: string; path: 
   return { origin: url.origin, path: `${base}${rest}` || '/' };
 }
 
+/** The whole request body under tapes: what is sent, and what the tape (and its key) says was sent. */
+async function bodyOnTape(ctx: RequestContext, present: boolean): Promise<{ sent: string | Readable | null; tape: unknown }> {
+  if (!present) return { sent: null, tape: null };
+  const raw = await readBody(ctx.req, ctx.runtime.config.proxy.requestBodyLimitBytes);
+  if (!isUtf8(raw)) return { sent: Readable.from([raw]), tape: { base64: raw.toString('base64') } };
+  const text = raw.toString('utf8');
+  try {
+    return { sent: text, tape: JSON.parse(text) as unknown };
+  } catch {
+    return { sent: text, tape: text };
+  }
+}
+
 function hasBody(client: IncomingHttpHeaders): boolean {
   return (client['content-length'] !== undefined && client['content-length'] !== '0') || client['transfer-encoding'] !== undefined;
 }
@@ -76,9 +94,6 @@ export async function passthrough(ctx: RequestContext): Promise<void> {
   const route = row.passthrough;
   const upstream = route === null ? undefined : runtime.upstreams.get(route.providerKey);
   if (route === null || upstream === undefined) throw new GatewayError('internal', `route ${row.name} has no provider key`);
-  if (ctx.services.tapes?.replayOnly === true) {
-    throw new GatewayError('replay_miss', `replay miss: passthrough route "${route.name}" is not recorded on tapes, and --replay contacts no upstream`);
-  }
   const url = req.url ?? '/';
   const rest = url.slice(route.pathPrefix.length, url.length - ctx.query.length);
   if (escapesBase(rest)) throw new GatewayError('bad_request', 'a passthrough path may not contain `.` or `..` segments or encoded slashes');
@@ -101,7 +116,7 @@ export async function passthrough(ctx: RequestContext): Promise<void> {
   res.once('close', leave);
   const sentAt = performance.now();
   try {
-    const reply = await callUpstream({
+    const call: UpstreamCall = {
       upstream: { ...upstream, origin },
       method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
       path: upstreamPath + ctx.query,
@@ -110,7 +125,19 @@ export async function passthrough(ctx: RequestContext): Promise<void> {
       signal: abort,
       headersTimeoutMs: 0,
       bodyTimeoutMs: 0,
-    });
+    };
+    const deck = ctx.services.tapes;
+    let reply: UpstreamReply;
+    if (deck === null) {
+      reply = await callUpstream(call);
+    } else {
+      const { sent, tape } = await bodyOnTape(ctx, call.body !== null);
+      call.body = sent;
+      const candidate: Candidate = {
+        target: route.name, resolved: null, upstream: call.upstream, path: call.path, timeoutMs, idleTimeoutMs: 0, retries: 0, retryTimeouts: false, cooldown: null,
+      };
+      reply = await deck.answer(ctx, candidate, call, () => callUpstream(call), tape);
+    }
     const ms = Math.round((performance.now() - sentAt) * 100) / 100;
     record.upstreamMs = ms;
     record.attempts.push({ target: route.name, status: reply.statusCode, error_code: null, ms });

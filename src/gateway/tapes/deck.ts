@@ -42,9 +42,12 @@ export class TapeDeck {
     this.replayOnly = options.replay !== null && options.record === null;
   }
 
-  /** The answer to one attempt: played back, refused as a miss, or live (and recorded). */
-  async answer(ctx: RequestContext, candidate: Candidate, call: UpstreamCall, live: () => Promise<UpstreamReply>): Promise<UpstreamReply> {
-    const request = requestOf(ctx, candidate, call);
+  /**
+   * The answer to one attempt: played back, refused as a miss, or live (and recorded). `body` is
+   * what the tape says was sent when the call's body is not a JSON text (a passthrough's bytes).
+   */
+  async answer(ctx: RequestContext, candidate: Candidate, call: UpstreamCall, live: () => Promise<UpstreamReply>, body?: unknown): Promise<UpstreamReply> {
+    const request = requestOf(ctx, candidate, call, body);
     const key = tapeKey(request, ctx.runtime.config.proxy);
     const n = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, n);
@@ -135,11 +138,12 @@ async function removeRecordings(folder: string, key: string): Promise<void> {
 }
 
 /** What the tape says was sent: the route, the configured alias (never a name a caller sent to a wildcard), the JSON body. */
-function requestOf(ctx: RequestContext, candidate: Candidate, call: UpstreamCall): TapeRequest {
+function requestOf(ctx: RequestContext, candidate: Candidate, call: UpstreamCall, sent: unknown): TapeRequest {
   const row = ctx.row;
-  // a route with an id in its path is keyed by the path itself (which stored response), query included
-  const route = row.path.includes('{') ? (ctx.req.url ?? row.name) : row.name;
-  const body = typeof call.body === 'string' ? (JSON.parse(call.body) as unknown) : null;
+  // a route with an id in its path (which stored response) or a passthrough route (which target
+  // path) is keyed by the path itself, query included
+  const route = row.path.includes('{') || row.passthrough !== null ? (ctx.req.url ?? row.name) : row.name;
+  const body = sent !== undefined ? sent : typeof call.body === 'string' ? (JSON.parse(call.body) as unknown) : null;
   return {
     method: call.method,
     route,
