@@ -41,7 +41,7 @@ export function tapeBanner(tapes: TapeOptions): string {
   const parts: string[] = [];
   if (tapes.replay !== null) parts.push(`replaying tapes from ${tapes.replay} (speed ${tapes.speed}${tapes.speed === 0 ? ': no delays' : ''})`);
   if (tapes.record !== null) parts.push(tapes.replay !== null ? `recording misses to ${tapes.record}` : `recording tapes to ${tapes.record}`);
-  return `${parts.join(', ')}; WebSocket mode is off (clients use HTTP, which tapes cover)`;
+  return `${parts.join(', ')}; WebSocket turns are bridged to HTTP, which tapes cover`;
 }
 
 function isDirectory(path: string): boolean {

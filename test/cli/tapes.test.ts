@@ -63,7 +63,7 @@ describe('aisix serve --record / --replay', () => {
     const tapes = join(dir, 'serve-tapes');
     writeFileSync(join(dir, 'live.yaml'), config(mock.url));
     const live = await serveSession(['-c', join(dir, 'live.yaml'), '--record', tapes], { TAPE_UPSTREAM_KEY: 'sk-serve-upstream-1' });
-    expect(live.stderr).toContain(`aisix: recording tapes to ${tapes}; WebSocket mode is off`);
+    expect(live.stderr).toContain(`aisix: recording tapes to ${tapes}; WebSocket turns are bridged to HTTP`);
     expect(live.lines.filter((l) => l.includes('chat→mock-echo')).every((l) => l.endsWith(' recorded'))).toBe(true);
     const files = tapeFiles(tapes);
     expect(files).toHaveLength(2);

@@ -428,13 +428,16 @@ describe('no credentials in tapes', () => {
   it('refuses to write a tape holding a loaded secret (a key pasted into a prompt): served as usual, a warning names the tape', async () => {
     const dir = tapesDir();
     const recorder = await proxy({ record: dir });
-    for (const input of [`my upstream key is ${UPSTREAM_KEY}.`, `and my caller key: ${CALLER_KEY}!`]) {
+    // a key glued to other characters or behind a JSON escape is found as well
+    const inputs = [`my upstream key is ${UPSTREAM_KEY}.`, `and my caller key: ${CALLER_KEY}!`, `key=${CALLER_KEY}`, `**${CALLER_KEY}**`, `line1\n${CALLER_KEY}`, `line1
+${CALLER_KEY}`];
+    for (const input of inputs) {
       const res = await post(recorder, '/v1/responses', { model: 'gpt', input });
       expect(res.status).toBe(200);
     }
-    await recorder.waitForEvents(2);
-    expect(recorder.events.map((e) => [e.outcome, e.tape])).toEqual([['ok', null], ['ok', null]]);
-    expect(recorder.warnings).toHaveLength(2);
+    await recorder.waitForEvents(inputs.length);
+    expect(recorder.events.map((e) => [e.outcome, e.tape])).toEqual(inputs.map(() => ['ok', null]));
+    expect(recorder.warnings).toHaveLength(inputs.length);
     expect(recorder.warnings[0]).toMatch(/^tape not written: .*[0-9a-f]{64}-1\.json would contain the key of provider key "mock"; the request was served as usual$/);
     expect(recorder.warnings[1]).toContain('would contain the caller key of api key "dev"');
     for (const w of recorder.warnings) expect(w).not.toMatch(new RegExp(`${UPSTREAM_KEY}|${CALLER_KEY}`));

@@ -72,15 +72,15 @@ function target(route: PassthroughRoute, rest: string): { origin: string; path: 
 }
 
 /** The whole request body under tapes: what is sent, and what the tape (and its key) says was sent. */
-async function bodyOnTape(ctx: RequestContext, present: boolean): Promise<{ sent: string | Readable | null; tape: unknown }> {
-  if (!present) return { sent: null, tape: null };
+async function bodyOnTape(ctx: RequestContext, present: boolean): Promise<{ sent: string | Readable | null; tape: unknown; raw: Buffer }> {
+  if (!present) return { sent: null, tape: null, raw: Buffer.alloc(0) };
   const raw = await readBody(ctx.req, ctx.runtime.config.proxy.requestBodyLimitBytes);
-  if (!isUtf8(raw)) return { sent: Readable.from([raw]), tape: { base64: raw.toString('base64') } };
+  if (!isUtf8(raw)) return { sent: Readable.from([raw]), tape: { base64: raw.toString('base64') }, raw };
   const text = raw.toString('utf8');
   try {
-    return { sent: text, tape: JSON.parse(text) as unknown };
+    return { sent: text, tape: JSON.parse(text) as unknown, raw };
   } catch {
-    return { sent: text, tape: text };
+    return { sent: text, tape: text, raw };
   }
 }
 
@@ -131,12 +131,14 @@ export async function passthrough(ctx: RequestContext): Promise<void> {
     if (deck === null) {
       reply = await callUpstream(call);
     } else {
-      const { sent, tape } = await bodyOnTape(ctx, call.body !== null);
+      const { sent, tape, raw } = await bodyOnTape(ctx, call.body !== null);
       call.body = sent;
+      // an answer on tape must be readable: no compression (the secret check, a faithful replay)
+      call.headers['accept-encoding'] = 'identity';
       const candidate: Candidate = {
         target: route.name, resolved: null, upstream: call.upstream, path: call.path, timeoutMs, idleTimeoutMs: 0, retries: 0, retryTimeouts: false, cooldown: null,
       };
-      reply = await deck.answer(ctx, candidate, call, () => callUpstream(call), tape);
+      reply = await deck.answer(ctx, candidate, call, () => callUpstream(call), { tape, raw });
     }
     const ms = Math.round((performance.now() - sentAt) * 100) / 100;
     record.upstreamMs = ms;

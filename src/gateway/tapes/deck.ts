@@ -46,8 +46,8 @@ export class TapeDeck {
    * The answer to one attempt: played back, refused as a miss, or live (and recorded). `body` is
    * what the tape says was sent when the call's body is not a JSON text (a passthrough's bytes).
    */
-  async answer(ctx: RequestContext, candidate: Candidate, call: UpstreamCall, live: () => Promise<UpstreamReply>, body?: unknown): Promise<UpstreamReply> {
-    const request = requestOf(ctx, candidate, call, body);
+  async answer(ctx: RequestContext, candidate: Candidate, call: UpstreamCall, live: () => Promise<UpstreamReply>, body?: { tape: unknown; raw: Buffer }): Promise<UpstreamReply> {
+    const request = requestOf(ctx, candidate, call, body === undefined ? undefined : body.tape);
     const key = tapeKey(request, ctx.runtime.config.proxy);
     const n = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, n);
@@ -69,7 +69,8 @@ export class TapeDeck {
     tapReply(reply, (response, bytes) => {
       const tape: Tape = { format: TAPE_FORMAT, key, n, request, response };
       const text = serializeTape(tape);
-      const secret = findSecret([text, typeof call.body === 'string' ? call.body : '', bytes.toString('utf8')], ctx.runtime.config);
+      const sent = typeof call.body === 'string' ? call.body : (body?.raw.toString('latin1') ?? '');
+      const secret = findSecret([text, sent, bytes.toString('utf8'), bytes.toString('latin1')], ctx.runtime.config);
       if (secret !== null) {
         this.bus.emit('warning', { message: `tape not written: ${file} would contain ${secret}; the request was served as usual` });
         return;
@@ -78,6 +79,8 @@ export class TapeDeck {
       const writing = cleared.then(() => this.write(file, text));
       this.writing.add(writing);
       void writing.finally(() => this.writing.delete(writing));
+    }, () => {
+      this.bus.emit('warning', { message: `tape not written: ${file}: the answer broke off before its end (a cut, a reset, or the client left), so it is no recording` });
     });
     return reply;
   }

@@ -6,7 +6,7 @@
 import { isEventStream, type UpstreamReply } from '../stages/upstream-reply.js';
 import { TAPE_HEADERS, textOrBase64, type TapeChunk, type TapeResponse } from './format.js';
 
-export function tapReply(reply: UpstreamReply, done: (response: TapeResponse, bytes: Buffer) => void): void {
+export function tapReply(reply: UpstreamReply, done: (response: TapeResponse, bytes: Buffer) => void, broken: () => void = () => undefined): void {
   const startedAt = performance.now();
   const stream = isEventStream(reply.headers);
   const chunks: Buffer[] = [];
@@ -25,6 +25,8 @@ export function tapReply(reply: UpstreamReply, done: (response: TapeResponse, by
       }
       const tapeChunks: TapeChunk[] = chunks.map((chunk, i) => ({ t_ms: offsets[i] ?? 0, ...textOrBase64(chunk) }));
       done({ status: reply.statusCode, headers, chunks: tapeChunks }, bytes);
+    } else if (event.kind === 'error') {
+      broken();
     }
   });
 }
