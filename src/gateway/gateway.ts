@@ -12,6 +12,7 @@ import type { Config } from '../config/types.js';
 import type { EventBus } from '../events/bus.js';
 import { GatewayError } from './errors.js';
 import { handleClientErrors } from './http/client-errors.js';
+import { pathOf } from './http/message.js';
 import { CALL_ID_HEADER, REQUEST_ID_HEADER, requestIdFor } from './record/request-id.js';
 import { RequestRecord } from './record/request-record.js';
 import { sendError } from './relay/error.js';
@@ -201,11 +202,6 @@ function passthroughMatch(runtime: Runtime, path: string): RouteMatch | null {
 
 async function runStages(ctx: RequestContext): Promise<void> {
   for (const stage of ctx.row.stages) await stage(ctx);
-}
-
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
 }
 
 /**

@@ -2,24 +2,20 @@
 // (a web page's "simple" cross-site request is text/plain or a form); a declared body over the limit
 // → 413; then caller authentication (AISIX rules: `Authorization: Bearer <key>` first, `x-api-key`
 // only when Authorization is absent; SHA-256 lookup; disabled and expired keys) → 401.
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKey } from '../../config/types.js';
 import { GatewayError } from '../errors.js';
+import { hasBody } from '../http/message.js';
 import type { RequestContext } from '../routes/context.js';
 import type { KeyIndex } from '../runtime/key-index.js';
 import { tooLarge } from './body.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
 export function admit(ctx: RequestContext): void {
   const { req, row, runtime } = ctx;
   if (row.body === 'json') {
-    if (runtime.exposure.authOff && hasBody(req) && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+    if (runtime.exposure.authOff && hasBody(req.headers) && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
       const got = req.headers['content-type'] ?? 'none';
       throw new GatewayError('unsupported_media_type', `content-type must be application/json (got ${JSON.stringify(got.slice(0, 100))}): without api_keys the proxy accepts JSON bodies only, so no web page can post to it`);
     }

@@ -16,6 +16,7 @@ import type { Dispatcher } from 'undici';
 import type { PassthroughRoute } from '../../config/types.js';
 import { GatewayError } from '../errors.js';
 import { CALLER_CREDENTIALS, connectionNamed, crossesProxy } from '../http/header-policy.js';
+import { hasBody } from '../http/message.js';
 import { REQUEST_ID_HEADER } from '../record/request-id.js';
 import { relayPassthrough } from '../relay/passthrough.js';
 import { httpResponse, type Candidate, type RequestContext } from '../routes/context.js';
@@ -82,10 +83,6 @@ async function bodyOnTape(ctx: RequestContext, present: boolean): Promise<{ sent
   } catch {
     return { sent: text, tape: text, raw };
   }
-}
-
-function hasBody(client: IncomingHttpHeaders): boolean {
-  return (client['content-length'] !== undefined && client['content-length'] !== '0') || client['transfer-encoding'] !== undefined;
 }
 
 export async function passthrough(ctx: RequestContext): Promise<void> {

@@ -16,6 +16,7 @@ import type { GatewayServices, RequestContext } from '../routes/context.js';
 import { WEBSOCKET_ROUTE } from '../routes/table.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { parseJsonObject, tooLarge } from '../stages/body.js';
+import { rawBytes, rawLength } from './raw-data.js';
 import { TurnClient } from './turn.js';
 import { UpstreamLink } from './upstream-link.js';
 
@@ -144,14 +145,11 @@ export class ClientSession {
   }
 }
 
-function rawLength(data: RawData): number {
-  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
-}
 
 /** A frame's body: a JSON object of type `response.create` within the body limit, else a 400 (413). */
 function frameBody(data: RawData | null, limit: number): Record<string, unknown> {
   if (data === null) throw new GatewayError('bad_request', 'frames must be text: a JSON `response.create` event');
-  const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  const raw = rawBytes(data);
   if (limit > 0 && raw.length > limit) throw tooLarge(limit);
   const body = parseJsonObject(raw);
   if (body.type !== 'response.create') {

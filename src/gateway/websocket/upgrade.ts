@@ -8,6 +8,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { GatewayError } from '../errors.js';
+import { pathOf } from '../http/message.js';
 import { REQUEST_ID_HEADER, requestIdFor } from '../record/request-id.js';
 import { RequestRecord } from '../record/request-record.js';
 import { serveWithoutUpgrade } from '../relay/plain-upgrade.js';
@@ -32,11 +33,6 @@ export interface WebSockets {
   terminateAll(): void;
 }
 
-
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
-}
 
 export function acceptWebSockets(server: Server, deps: SessionDeps): WebSockets {
   const sessions = new Set<ClientSession>();

@@ -13,6 +13,7 @@ import { WebSocket, type RawData } from 'ws';
 import { GatewayError } from '../errors.js';
 import type { Candidate } from '../routes/context.js';
 import { upstreamPath } from '../runtime/upstream.js';
+import { rawBytes } from './raw-data.js';
 
 const MAX_EVENT_BYTES = 256 * 1024 * 1024;
 
@@ -21,11 +22,6 @@ export type LinkMode = 'websocket' | 'http';
 function socketUrl(c: Candidate): string {
   const origin = c.upstream.origin.replace(/^http/, 'ws');
   return origin + upstreamPath(c.upstream, 'responses', { addV1ToBareHost: true });
-}
-
-function text(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }
 
 /** The same upstream account and endpoint (a reload may swap the key behind a name). */
@@ -115,7 +111,7 @@ export class UpstreamLink {
       };
       const onMessage = (data: RawData): void => {
         arm();
-        if (onEvent(text(data))) end(null, false);
+        if (onEvent(rawBytes(data).toString('utf8'))) end(null, false);
       };
       const onClose = (): void => end('the upstream closed the WebSocket before the terminal event', false);
       const end = (failure: string | null, drop: boolean): void => {
