@@ -32,6 +32,18 @@ export interface ProxySettings {
   shutdownGraceMs: number;
   /** retry budget of a direct model without `retries` (default 2) */
   upstreamRetries: number;
+  /** `proxy.stream_guardrails`: `hold` (default) or `window` for block-mode output guardrails on streams */
+  streamGuardrails: 'hold' | 'window';
+  /** `proxy.stream_guardrail_window`: cap in characters of the window mode's window (default 1024) */
+  streamGuardrailWindow: number;
+  /** `proxy.capture_bodies`: keep whole request/response bodies for the inspector (default false) */
+  captureBodies: boolean;
+  /** `proxy.capture_keep`: how many latest requests are captured (default 200) */
+  captureKeep: number;
+  /** `proxy.capture_max_bytes`: cap per captured body (default 1 MiB) */
+  captureMaxBytes: number;
+  /** `proxy.budget_usd`: spend cap of this process; null = none */
+  budgetUsd: number | null;
   /** WebSocket mode on `GET /v1/responses` (default true; false answers the upgrade 426) */
   websocket: boolean;
   /**

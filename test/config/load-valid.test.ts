@@ -16,6 +16,12 @@ const FULL = yaml`
     log_file: logs/requests.jsonl
     log_bodies: true
     shutdown_grace_ms: 0
+    stream_guardrails: window
+    stream_guardrail_window: 256
+    capture_bodies: true
+    capture_keep: 20
+    capture_max_bytes: 4096
+    budget_usd: 2.5
     allowed_origins: ["HTTPS://App.Example.com:443", "http://localhost:5173"]
   provider_keys:
     - display_name: up
@@ -97,6 +103,12 @@ describe('a valid full file', () => {
       streamIdleTimeoutMs: 3000,
       upstreamRetries: 2,
       websocket: true,
+      streamGuardrails: 'window',
+      streamGuardrailWindow: 256,
+      captureBodies: true,
+      captureKeep: 20,
+      captureMaxBytes: 4096,
+      budgetUsd: 2.5,
       guardrailBufferBytes: 4096,
       logFile: 'logs/requests.jsonl',
       logBodies: true,
@@ -191,6 +203,12 @@ describe('a valid full file', () => {
       streamIdleTimeoutMs: 120000,
       upstreamRetries: 2,
       websocket: true,
+      streamGuardrails: 'hold',
+      streamGuardrailWindow: 1024,
+      captureBodies: false,
+      captureKeep: 200,
+      captureMaxBytes: 1048576,
+      budgetUsd: null,
       guardrailBufferBytes: 262144,
       logFile: null,
       logBodies: false,

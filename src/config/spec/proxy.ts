@@ -69,6 +69,42 @@ export const PROXY_FIELDS = {
     default: 2,
     description: "Retry budget of a direct model without `retries` (AISIX's deployment default): upstream 5xx and transport errors, never timeouts.",
   },
+  stream_guardrails: {
+    type: 'enum',
+    values: ['hold', 'window'],
+    default: 'hold',
+    description:
+      "Block-mode output guardrails on streams: `hold` (AISIX's semantics) sends nothing until the stream is in and scanned; `window` holds back only a sliding window as long as the longest possible match, so text keeps flowing.",
+  },
+  stream_guardrail_window: {
+    type: 'integer',
+    minimum: 1,
+    default: 1024,
+    description: "Cap, in characters, of the `window` mode's window: a guardrail whose rules can match more (or unboundedly) holds instead, with a load warning.",
+  },
+  capture_bodies: {
+    type: 'boolean',
+    default: false,
+    description: 'Keep the whole request and response (assembled stream text, tool calls, reasoning summaries) of the latest requests for the TUI detail view, secrets redacted.',
+  },
+  capture_keep: {
+    type: 'integer',
+    minimum: 1,
+    default: 200,
+    description: 'How many of the latest requests `capture_bodies` keeps.',
+  },
+  capture_max_bytes: {
+    type: 'integer',
+    minimum: 1,
+    unit: 'bytes',
+    default: 1048576,
+    description: 'Cap per captured request or response body; a longer one is cut and marked truncated.',
+  },
+  budget_usd: {
+    type: 'number',
+    minimum: 0,
+    description: 'Spend cap of this proxy process in USD, priced as `cost_usd`: once reached, new model requests get 429 `budget_exceeded`. Default: none.',
+  },
   websocket: {
     type: 'boolean',
     default: true,
