@@ -3,7 +3,7 @@
 // user can see a block by typing its word. On output it runs in monitor mode: a block-mode output
 // guardrail would hold every demo stream back, and the demo should show live streaming. Aliases
 // show a retry, a failover, the proxy's own rate limit, a cache hit and (demo-flaky, the only alias
-// a fault rule matches) injected faults.
+// a fault rule matches) injected faults. Whole bodies are captured for the detail view.
 // It is YAML run through the normal loader, like any user file.
 import { createHash } from 'node:crypto';
 
@@ -15,6 +15,8 @@ export function demoConfigYaml(mockUrl: string): string {
   return `_format_version: "1"
 proxy:
   addr: 127.0.0.1:3000
+  # whole request and response bodies for the TUI's detail view (Enter on a row; e exports as curl)
+  capture_bodies: true
   faults:
     # demo-flaky has a bad day: about 3 requests in 10 get an injected 503 with Retry-After (FAULT status)
     - { match: { alias: demo-flaky }, rate: 0.3, fault: { status: 503, retry_after_s: 1 } }
