@@ -2,8 +2,10 @@
 // exit codes. Each command's work lives in its own module, imported only when that command runs,
 // so `aisix validate` never loads the gateway and nothing but `serve` with a TTY loads React.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { SummaryGroupBy } from '../reporters/summary.js';
 import { VERSION } from '../version.js';
 import { ExitCode } from './exit-codes.js';
+import { parseSince, SINCE_HELP } from './since.js';
 
 export interface ServeOptions {
   config?: string;
@@ -74,6 +76,22 @@ function parseSpeed(value: string): number {
   const speed = Number(value);
   if (value.trim() === '' || !Number.isFinite(speed) || speed < 0) throw new InvalidArgumentError('expected a number ≥ 0 (0: no delays, 1: real time, 2: twice as fast).');
   return speed;
+}
+
+export interface StatsOptions {
+  by: SummaryGroupBy;
+  /** `--since`, parsed: the earliest request time counted, epoch ms */
+  since?: number;
+  json?: boolean;
+  config?: string;
+}
+
+function parseSinceOption(value: string): number {
+  try {
+    return parseSince(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 function parseSeconds(value: string): number {
@@ -194,6 +212,20 @@ export function createProgram(setExit: (code: number) => void): Command {
     .action(async (opts: EnvOptions) => {
       const { runEnv } = await import('./env.js');
       setExit(await runEnv(opts));
+    });
+
+  program
+    .command('stats')
+    .description('Summarise request logs: requests, errors, blocks, tokens, cost, latency and TTFT percentiles.')
+    .argument('[log...]', 'request log files (JSONL, as written by --log-file; - reads stdin; default: proxy.log_file of the config)')
+    .addOption(new Option('--by <key>', 'group by alias, caller, UTC day or upstream model').choices(['alias', 'caller', 'day', 'model']).default('alias'))
+    .option('--since <time>', `only requests from then on: ${SINCE_HELP}`, parseSinceOption)
+    .option('--json', 'print {"groups":[…],"total":{…}} instead of a table')
+    .option('-c, --config <file>', 'config file whose proxy.log_file is read when no LOG is given')
+    .showHelpAfterError('(run "aisix stats --help" for usage)')
+    .action(async (logs: string[], opts: StatsOptions) => {
+      const { runStats } = await import('./stats.js');
+      setExit(await runStats(logs, opts));
     });
 
   program

@@ -1,15 +1,17 @@
 // Totals of finished requests, overall and per group (alias by default): requests, errors, blocks,
 // tokens, cost and latency percentiles. Fed `request.finished` events (live from a bus, or read back
-// from a request log); `format()` gives the readable lines `aisix run` prints at exit, `toJSON()`
-// the numbers. Shared by `aisix run`, `aisix stats` and serve's stop-time totals (DESIGN §11, §13).
+// from a request log); `format()` gives the readable lines `aisix run` and `aisix serve` print when
+// they stop, `toJSON()` the numbers `aisix stats --json` prints (its table: summary-table.ts).
+// The one place for the counting rules of `aisix run`, `aisix stats` and serve (DESIGN §11, §13).
 //
 // Counting follows the TUI: a guardrail block is `blocked`, not an error (policy doing its job);
 // anything else with a status ≥ 400 or an outcome other than `ok` is an error. Tokens are summed
 // from the upstream's usage (never estimated); cost sums the priced requests, and a group none of
 // whose requests had a price shows `-`. Percentiles are nearest-rank over the requests that have
-// the value. Group keys (aliases, callers, models: outside text) are escaped with terminalSafe.
+// the value. Days are UTC dates. Cost sums are rounded to 10 decimals (no float noise in JSON).
+// Group keys (aliases, callers, models: outside text) are escaped with terminalSafe when printed.
 import type { EventBus } from '../events/bus.js';
-import type { RequestFinished } from '../events/types.js';
+import type { Usage } from '../events/types.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 
 export type SummaryGroupBy = 'alias' | 'caller' | 'day' | 'model';
@@ -46,8 +48,26 @@ export interface SummaryJson {
   total: SummaryTotals;
 }
 
+/**
+ * The fields of a `request.finished` event the summary reads: a live event is one; a request-log
+ * line read back (log-reader.ts) is checked into one. `outcome` is any string, so a log written by
+ * a newer aisix still counts (an unknown outcome is an error).
+ */
+export interface SummaryInput {
+  time: string;
+  alias: string | null;
+  caller: string | null;
+  upstream_model: string | null;
+  status: number;
+  outcome: string;
+  usage: Pick<Usage, 'input_tokens' | 'output_tokens' | 'cached_tokens' | 'reasoning_tokens'> | null;
+  cost_usd: number | null;
+  latency_ms: number;
+  ttft_ms: number | null;
+}
+
 export interface Summary {
-  add(event: RequestFinished): void;
+  add(event: SummaryInput): void;
   /** finished requests counted so far */
   readonly requests: number;
   total(): SummaryTotals;
@@ -58,14 +78,26 @@ export interface Summary {
   format(): string[];
 }
 
-type KeyFields = Pick<RequestFinished, 'alias' | 'caller' | 'time' | 'upstream_model'>;
+type KeyFields = Pick<SummaryInput, 'alias' | 'caller' | 'time' | 'upstream_model'>;
 
 const KEY_OF: Readonly<Record<SummaryGroupBy, (e: KeyFields) => string | null>> = {
   alias: (e) => e.alias,
   caller: (e) => e.caller,
   model: (e) => e.upstream_model,
-  day: (e) => (/^\d{4}-\d\d-\d\d/.test(e.time) ? e.time.slice(0, 10) : null),
+  day: (e) => utcDay(e.time),
 };
+
+/** `2026-05-01` for a time on that UTC day (an offset time is converted); null when not a time */
+function utcDay(time: string): string | null {
+  if (!/^\d{4}-\d\d-\d\d/.test(time)) return null;
+  const ms = Date.parse(time);
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : null;
+}
+
+/** a sum of prices without the float noise (0.1 + 0.2 → 0.3) */
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e10) / 1e10;
+}
 
 class Accumulator {
   requests = 0;
@@ -80,7 +112,7 @@ class Accumulator {
   readonly latencies: number[] = [];
   readonly ttfts: number[] = [];
 
-  add(e: RequestFinished): void {
+  add(e: SummaryInput): void {
     this.requests++;
     if (e.outcome === 'blocked_input' || e.outcome === 'blocked_output') this.blocked++;
     else if (e.status >= 400 || e.outcome !== 'ok') this.errors++;
@@ -107,7 +139,7 @@ class Accumulator {
       output_tokens: this.outputTokens,
       cached_tokens: this.cachedTokens,
       reasoning_tokens: this.reasoningTokens,
-      cost_usd: this.priced === 0 ? null : this.cost,
+      cost_usd: this.priced === 0 ? null : roundUsd(this.cost),
       latency_ms_p50: percentile(this.latencies, 50),
       latency_ms_p95: percentile(this.latencies, 95),
       ttft_ms_p50: percentile(this.ttfts, 50),
@@ -193,7 +225,8 @@ const MAX_KEY_WIDTH = 40;
 
 const NO_KEY: Readonly<Record<SummaryGroupBy, string>> = { alias: '(no alias)', caller: '(no caller)', model: '(no model)', day: '(no date)' };
 
-function groupLabel(key: string | null, by: SummaryGroupBy): string {
+/** A group's key as printed: escaped, cut at 40 characters; `(no alias)` etc. for null. */
+export function groupLabel(key: string | null, by: SummaryGroupBy): string {
   if (key === null) return NO_KEY[by];
   const safe = terminalSafe(key);
   return safe.length > MAX_KEY_WIDTH ? `${safe.slice(0, MAX_KEY_WIDTH - 1)}…` : safe;

@@ -1,6 +1,7 @@
 // The summary `aisix run` prints at exit (src/reporters/summary.ts), fed request.finished events
-// directly: counting (blocks are not errors), token and cost sums, the per-alias lines, grouping,
-// nearest-rank percentiles and escaping of outside text.
+// directly: counting (blocks are not errors), token and cost sums, the per-alias lines, grouping
+// (UTC days), nearest-rank percentiles and escaping of outside text. serve prints the same lines
+// when it stops (serve-stop-totals.test.ts); `aisix stats` the same numbers (stats.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { RequestFinished } from '../../src/events/types.js';
 import { createSummary, formatUsd, percentile } from '../../src/reporters/summary.js';
@@ -63,6 +64,16 @@ describe('createSummary', () => {
     const byModel = createSummary({ by: 'model' });
     byModel.add(finished({ upstream_model: 'gpt-4o-mini' }));
     expect(byModel.groups()[0]?.key).toBe('gpt-4o-mini');
+  });
+
+  it('days are UTC dates (an offset time is converted), a time that is none has no day; cost sums carry no float noise', () => {
+    const s = createSummary({ by: 'day' });
+    s.add(finished({ time: '2026-05-02T01:30:00.000+02:00', cost_usd: 0.1 }));
+    s.add(finished({ time: '2026-05-01T23:00:00.000Z', cost_usd: 0.2 }));
+    s.add(finished({ time: 'yesterday', cost_usd: null }));
+    expect(s.groups().map((g) => [g.key, g.requests, g.cost_usd])).toEqual([['2026-05-01', 2, 0.3], [null, 1, null]]);
+    expect(s.total().cost_usd).toBe(0.3);
+    expect(s.format()[2]).toMatch(/^ {2}\(no date\) +1 req/);
   });
 
   it('percentile and formatUsd', () => {
