@@ -2,8 +2,12 @@
 // and key counts and the config state (loaded / reloaded at HH:MM:SS / rejected: <first issue>).
 // A third line shows the latest warning, if any. Auth follows server.listening and then every
 // config.reloaded. Text from outside (URL, config path, warnings, config issues) is terminalSafe.
+// With a spend cap (proxy.budget_usd, followed the same way as auth) the first line ends with
+// `spend $0.0123 / $5.00`: the session's priced spend (the totals' cost), yellow from 80% of the
+// cap, red once reached (new model requests then get 429 budget_exceeded). No cap, no spend.
 import { Box, Text } from 'ink';
 import { terminalSafe } from '../../text/terminal-safe.js';
+import { capDollars, spendDollars } from '../../text/usd.js';
 import { clip, clockTime } from './format.js';
 import type { StoreSnapshot } from './request-store.js';
 import type { TuiHeaderInfo } from './types.js';
@@ -23,6 +27,7 @@ export function Header({ info, snapshot, width }: HeaderProps) {
   // config without auth has no keys.
   const keys = snapshot.auth === false ? 0 : info.keys;
   const configPath = terminalSafe(server?.config_path ?? info.configPath);
+  const cap = snapshot.budgetUsd !== undefined ? snapshot.budgetUsd : (info.budgetUsd ?? null);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
@@ -40,6 +45,7 @@ export function Header({ info, snapshot, width }: HeaderProps) {
             <Text color="magenta">{terminalSafe(info.demoKey)}</Text>
           </>
         ) : null}
+        {cap !== null ? <Spend spent={snapshot.totals.costUsd} cap={cap} /> : null}
       </Text>
       <Text wrap="truncate">
         <Text dimColor>config </Text>
@@ -53,6 +59,16 @@ export function Header({ info, snapshot, width }: HeaderProps) {
         </Text>
       ) : null}
     </Box>
+  );
+}
+
+function Spend({ spent, cap }: { spent: number; cap: number }) {
+  const color = spent >= cap ? 'red' : spent >= cap * 0.8 ? 'yellow' : undefined;
+  return (
+    <>
+      <Text>{'  spend '}</Text>
+      <Text {...(color === undefined ? {} : { color })} bold={color === 'red'}>{`${spendDollars(spent)} / ${capDollars(cap)}`}</Text>
+    </>
   );
 }
 

@@ -2,6 +2,7 @@
 // subscribes it to the bus, renders <App> on the alternate screen and tears everything down once.
 // Ctrl+C arrives as input in raw mode, so Ink's own Ctrl+C exit is off and App handles it like q.
 import type { EventBus } from '../../events/bus.js';
+import type { CaptureSource } from '../../events/capture.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { attachStore } from './attach.js';
 import { RequestStore } from './request-store.js';
@@ -25,6 +26,10 @@ export interface MountTuiOptions {
   stdout?: NodeJS.WriteStream;
   /** rows kept in the table (default 1,000) */
   historyLimit?: number;
+  /** the gateway's captured exchanges (proxy.capture_bodies): the detail view reads whole bodies here by request id */
+  captures?: CaptureSource;
+  /** where `e` writes `aisix-request-<id>.json` / `.curl.sh`: the request log's directory (default `.aisix` under the cwd) */
+  exportDir?: string;
 }
 
 export interface MountedTui {
@@ -46,7 +51,10 @@ export function mountTui(options: MountTuiOptions): MountedTui {
   const altScreen = stdout.isTTY === true;
   if (altScreen) stdout.write(ALT_SCREEN_ON);
 
-  const instance = renderApp({ store, header: options.header, onQuit: options.onQuit }, { stdin, stdout });
+  const instance = renderApp(
+    { store, header: options.header, onQuit: options.onQuit, captures: options.captures, exportDir: options.exportDir },
+    { stdin, stdout },
+  );
 
   let cleanedUp = false;
   const cleanup = (): void => {

@@ -51,6 +51,8 @@ export class RequestStore {
   private server: ServerListening | null = null;
   /** whether the serving config has api_keys: from server.listening, then each config.reloaded */
   private auth: boolean | null = null;
+  /** the spend cap (proxy.budget_usd) as server.listening, then each config.reloaded, said; undefined before either */
+  private budgetUsd: number | null | undefined = undefined;
   private aliasDelta = 0;
   private config: ConfigState = { kind: 'loaded' };
   private lastWarning: { message: string; at: number } | null = null;
@@ -136,6 +138,7 @@ export class RequestStore {
   serverListening(e: ServerListening): void {
     this.server = e;
     this.auth = e.auth;
+    this.budgetUsd = e.budget_usd;
     this.aliasDelta = 0;
     this.notifier.changed();
   }
@@ -144,6 +147,7 @@ export class RequestStore {
     this.config = { kind: 'reloaded', time: e.time, added: e.added, removed: e.removed, changed: e.changed };
     this.aliasDelta += e.added.length - e.removed.length;
     this.auth = e.auth;
+    this.budgetUsd = e.budget_usd;
     this.notifier.changed();
   }
 
@@ -238,6 +242,7 @@ export class RequestStore {
       totals: { ...this.totals, perSecond: this.rate.perSecond(now) },
       server: this.server,
       auth: this.auth,
+      budgetUsd: this.budgetUsd,
       aliasDelta: this.aliasDelta,
       config: this.config,
       lastWarning: this.lastWarning,

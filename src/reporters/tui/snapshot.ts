@@ -17,6 +17,8 @@ export interface StoreSnapshot {
   server: ServerListening | null;
   /** auth on/off as the latest server.listening or config.reloaded said; null before either */
   auth: boolean | null;
+  /** the spend cap (proxy.budget_usd) as the latest server.listening or config.reloaded said; undefined before either */
+  budgetUsd: number | null | undefined;
   /** aliases added minus removed by reloads since `server.listening` */
   aliasDelta: number;
   config: ConfigState;

@@ -9,4 +9,6 @@ export interface TuiHeaderInfo {
   auth: boolean;
   /** the demo caller key, shown only in `--demo` */
   demoKey: string | null;
+  /** `proxy.budget_usd` at mount time (the header shows spend against it); absent or null: no cap */
+  budgetUsd?: number | null;
 }

@@ -22,6 +22,7 @@ const UP = '\u001B[A';
 const DOWN = '\u001B[B';
 const ENTER = '\r';
 const ESC = '\u001B';
+const LEFT = '\u001B[D';
 const CTRL_C = '\u0003';
 const TIME = clockTime(T0);
 
@@ -210,14 +211,15 @@ describe('keys', () => {
     expect(frame).toContain('response  resp_req_1');
     expect(frame).toContain(`time ${TIME}  caller local-dev  stream yes`);
     expect(frame).toContain('demo -> mock-echo  provider mock');
-    expect(frame).toContain('latency 412ms  upstream 300ms  ttft 180ms');
+    expect(frame).toContain('queue -  upstream headers 300ms  first token 180ms  total 412ms');
     expect(frame).toContain('input 1200 (cached 1024)  output 340 (reasoning 64)  total 1540');
     expect(frame).toContain('pii-watch  output  monitor  rule email');
     expect(frame).toContain('What is the capital of France?');
     expect(frame).toContain('Paris.');
     expect(frame).not.toMatch(/^error$/m);
 
-    frame = await app.press('k');
+    // ← / → step to the previous / next request (↑↓ and j/k scroll the detail view now)
+    frame = await app.press(LEFT);
     expect(frame).toContain('POST /v1/responses  422 blocked_input');
     expect(frame).toContain('BLOCKED input no-codenames');
     expect(frame).toContain('no-codenames  input  block  rule project falcon');
@@ -328,12 +330,12 @@ describe('header', () => {
   it('follows server.listening, config.reloaded and config.rejected', async () => {
     const app = await renderApp({ info: { auth: false } });
     expect(await app.frame()).toContain('auth off');
-    app.store.serverListening({ url: 'http://127.0.0.1:51234', config_path: '/etc/aisix.yaml', aliases: ['a'], auth: true });
+    app.store.serverListening({ url: 'http://127.0.0.1:51234', config_path: '/etc/aisix.yaml', aliases: ['a'], auth: true, budget_usd: null });
     let frame = await app.frame();
     expect(frame).toContain('http://127.0.0.1:51234  auth on');
     expect(frame).toContain('config /etc/aisix.yaml  1 alias  2 keys  loaded');
     const at = new Date(T0 + 60_000).toISOString();
-    app.store.configReloaded({ time: at, added: ['b', 'c'], removed: [], changed: [], auth: true });
+    app.store.configReloaded({ time: at, added: ['b', 'c'], removed: [], changed: [], auth: true, budget_usd: null });
     frame = await app.frame();
     expect(frame).toContain(`3 aliases  2 keys  reloaded at ${clockTime(at)}`);
     app.store.configRejected({ time: at, errors: [{ line: 4, col: 7, scope: 'models.b', message: 'unknown provider "x"' }] });
@@ -345,14 +347,14 @@ describe('header', () => {
     const app = await renderApp({ info: { auth: true } });
     const bus = createEventBus();
     attachStore(bus, app.store);
-    bus.emit('server.listening', { url: 'http://127.0.0.1:4000', config_path: 'aisix.yaml', aliases: ['a'], auth: true });
+    bus.emit('server.listening', { url: 'http://127.0.0.1:4000', config_path: 'aisix.yaml', aliases: ['a'], auth: true, budget_usd: null });
     expect(await app.frame()).toContain('http://127.0.0.1:4000  auth on');
     const at = new Date(T0 + 60_000).toISOString();
-    bus.emit('config.reloaded', { time: at, added: [], removed: [], changed: [], auth: false });
+    bus.emit('config.reloaded', { time: at, added: [], removed: [], changed: [], auth: false, budget_usd: null });
     let frame = await app.frame();
     expect(frame).toContain('http://127.0.0.1:4000  auth off');
     expect(frame).toContain(`1 alias  0 keys  reloaded at ${clockTime(at)}`);
-    bus.emit('config.reloaded', { time: at, added: [], removed: [], changed: [], auth: true });
+    bus.emit('config.reloaded', { time: at, added: [], removed: [], changed: [], auth: true, budget_usd: null });
     frame = await app.frame();
     expect(frame).toContain('http://127.0.0.1:4000  auth on');
   });

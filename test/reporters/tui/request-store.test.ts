@@ -261,10 +261,10 @@ describe('RequestStore', () => {
 
   it('tracks server and config state: listening, reloaded, rejected, warnings', () => {
     const { store, settle } = setup();
-    store.serverListening({ url: 'http://127.0.0.1:4001', config_path: '/tmp/aisix.yaml', aliases: ['a', 'b'], auth: true });
+    store.serverListening({ url: 'http://127.0.0.1:4001', config_path: '/tmp/aisix.yaml', aliases: ['a', 'b'], auth: true, budget_usd: null });
     settle();
     expect(store.getSnapshot().auth).toBe(true);
-    store.configReloaded({ time: '2025-01-02T12:05:00.000Z', added: ['c', 'd'], removed: ['a'], changed: [], auth: false });
+    store.configReloaded({ time: '2025-01-02T12:05:00.000Z', added: ['c', 'd'], removed: ['a'], changed: [], auth: false, budget_usd: null });
     settle();
     let s = store.getSnapshot();
     expect(s.auth).toBe(false);

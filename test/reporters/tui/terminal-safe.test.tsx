@@ -68,7 +68,7 @@ describe('TUI: terminal safety', () => {
 
   it('escapes warnings, config issues and the listen URL and config path in the header', async () => {
     const app = await renderApp({ columns: 200 });
-    app.store.serverListening({ url: 'http://127.0.0.1:4000', config_path: `/tmp/a${HOSTILE}.yaml`, aliases: [], auth: true });
+    app.store.serverListening({ url: 'http://127.0.0.1:4000', config_path: `/tmp/a${HOSTILE}.yaml`, aliases: [], auth: true, budget_usd: null });
     app.store.warning(`upstream ${HOSTILE}`);
     app.store.configRejected({ time: new Date().toISOString(), errors: [{ line: 1, col: 1, scope: 'models', message: `bad\u001b[5m` }] });
     const frame = await app.frame();
