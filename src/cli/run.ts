@@ -67,7 +67,7 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
   const proxy = await startProxy({ loaded, bus, host: '127.0.0.1', port: opts.port ?? 0, logFile: opts.logFile ?? null, previews: false, tapes: setup.tapes });
   if (proxy === null) return ExitCode.runFailure;
   const aliases = config.models.filter((m) => !m.wildcard).map((m) => m.name);
-  bus.emit('server.listening', { url: proxy.url, config_path: config.path, aliases, auth: config.apiKeys.length > 0 });
+  bus.emit('server.listening', { url: proxy.url, config_path: config.path, aliases, auth: config.apiKeys.length > 0, budget_usd: config.proxy.budgetUsd });
 
   const key = resolveCallerKey(opts.apiKey, config, process.env, loaded.demoKey);
   warnAboutKey(key, config);

@@ -73,7 +73,7 @@ async function reload(options: ReloadOptions): Promise<void> {
     options.bus.emit('warning', { message: `proxy.addr changed to ${next.proxy.addr}: restart aisix serve to listen there (still on ${previous.proxy.addr})` });
   }
   options.onApplied?.(previous, next);
-  options.bus.emit('config.reloaded', { time, ...diffAliases(previous, next), auth: next.apiKeys.length > 0 });
+  options.bus.emit('config.reloaded', { time, ...diffAliases(previous, next), auth: next.apiKeys.length > 0, budget_usd: next.proxy.budgetUsd });
 }
 
 /** Aliases added, removed, and changed (same name, different target or settings). */

@@ -1,14 +1,17 @@
 // `aisix serve`: load the config (or the built-in demo with its own mock upstream), create the
 // event bus, attach the reporter (TUI, line or NDJSON), the request log and the observability
 // exporters, start the gateway, watch the config for live reload, and shut down gracefully on
-// SIGINT/SIGTERM or `q`. `startProxy` (log, exporters, tapes, listen) is shared with `aisix run`.
+// SIGINT/SIGTERM or `q`, then print the request totals on stderr (DESIGN §13: the summary `aisix
+// run` prints; `aisix: 0 requests` when none finished). `startProxy` is shared with `aisix run`.
 // Stdout carries results only (the listening line, request lines or NDJSON); banners go to stderr.
+import { dirname, resolve } from 'node:path';
 import type { Config } from '../config/types.js';
 import { createEventBus, type EventBus } from '../events/bus.js';
 import { attachExporters } from '../exporters/index.js';
 import { createGateway, ExposureError, type Gateway } from '../gateway/index.js';
 import { attachJsonReporter } from '../reporters/json.js';
 import { attachLineReporter } from '../reporters/line.js';
+import { attachSummary } from '../reporters/summary.js';
 import { VERSION } from '../version.js';
 import { ExitCode } from './exit-codes.js';
 import type { ServeOptions } from './main.js';
@@ -31,6 +34,7 @@ export async function runServe(opts: ServeOptions): Promise<number> {
   const host = opts.host ?? config.proxy.host;
   const port = opts.port ?? config.proxy.port;
   const bus = createEventBus();
+  const totals = attachSummary(bus);
   const tui = wantsTui(opts);
   // load React/Ink before listening, so the UI is mounted before the first request can arrive
   const tuiModule = tui ? await import('../reporters/tui/mount.js') : null;
@@ -38,6 +42,11 @@ export async function runServe(opts: ServeOptions): Promise<number> {
   const proxy = await startProxy({ loaded, bus, host, port, logFile: opts.logFile ?? null, previews: tui, tapes: setup.tapes });
   if (proxy === null) return ExitCode.failure;
   const { gateway, url } = proxy;
+  // before the listening line: a SIGTERM right after it must stop gracefully (and print the totals)
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   announce({ bus, config, url, loaded, opts, tui, tapes: setup.tapes });
   const stopWatching = loaded.watchPath === null
     ? () => undefined
@@ -47,12 +56,8 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     await proxy.close();
     detachReporter();
   });
-  const signalled = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
   if (tuiModule !== null) {
-    const ui = mountUi(tuiModule.mountTui, { bus, config, url, loaded, shutdown });
+    const ui = mountUi(tuiModule.mountTui, { bus, config, url, loaded, shutdown, gateway, logFile: opts.logFile ?? null });
     await Promise.race([ui.waitUntilExit(), signalled]);
     await shutdown();
     ui.unmount();
@@ -60,6 +65,8 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     await signalled;
     await shutdown();
   }
+  totals.detach();
+  process.stderr.write(`${totals.summary.format().join('\n')}\n`);
   return ExitCode.ok;
 }
 
@@ -159,7 +166,7 @@ interface Announce {
 function announce({ bus, config, url, loaded, opts, tui, tapes }: Announce): void {
   const aliases = config.models.filter((m) => !m.wildcard).map((m) => m.name);
   if (!tui && !opts.json) process.stdout.write(`aisix listening on ${url}\n`);
-  bus.emit('server.listening', { url, config_path: config.path, aliases, auth: config.apiKeys.length > 0 });
+  bus.emit('server.listening', { url, config_path: config.path, aliases, auth: config.apiKeys.length > 0, budget_usd: config.proxy.budgetUsd });
   if (tui) return;
   process.stderr.write(`aisix ${VERSION}: config ${config.path}, ${aliases.length} aliases\n`);
   if (tapes !== undefined) process.stderr.write(`aisix: ${tapeBanner(tapes)}\n`);
@@ -176,12 +183,20 @@ interface TuiRun {
   url: string;
   loaded: ServeConfig;
   shutdown: () => Promise<void>;
+  /** the detail view reads captured bodies from it (the store follows config reloads) */
+  gateway: Gateway;
+  /** `--log-file`, which wins over proxy.log_file */
+  logFile: string | null;
 }
 
 type MountTui = typeof mountTui;
 
-function mountUi(mount: MountTui, { bus, config, url, loaded, shutdown }: TuiRun): ReturnType<MountTui> {
+function mountUi(mount: MountTui, { bus, config, url, loaded, shutdown, gateway, logFile }: TuiRun): ReturnType<MountTui> {
+  // exports go beside the request log, else into ./.aisix (DESIGN §13)
+  const log = logFile ?? config.proxy.logFile;
   return mount({
+    captures: { get: (id) => gateway.captures?.get(id) },
+    exportDir: resolve(log === null ? '.aisix' : dirname(log)),
     bus,
     header: {
       version: VERSION,
@@ -191,6 +206,7 @@ function mountUi(mount: MountTui, { bus, config, url, loaded, shutdown }: TuiRun
       keys: config.apiKeys.length,
       auth: config.apiKeys.length > 0,
       demoKey: loaded.demoKey,
+      budgetUsd: config.proxy.budgetUsd,
     },
     onQuit: shutdown,
   });

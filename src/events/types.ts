@@ -103,6 +103,8 @@ export interface ServerListening {
   config_path: string;
   aliases: string[];
   auth: boolean;
+  /** `proxy.budget_usd`: this process's spend cap in USD, or null (none) */
+  budget_usd: number | null;
 }
 
 export interface ConfigReloaded {
@@ -112,6 +114,8 @@ export interface ConfigReloaded {
   changed: string[];
   /** whether the new config has api_keys (callers must authenticate), as `server.listening`'s `auth` */
   auth: boolean;
+  /** the new config's `proxy.budget_usd` (a reload can change the cap), as `server.listening`'s */
+  budget_usd: number | null;
 }
 
 export interface ConfigRejected {

@@ -57,7 +57,7 @@ describe('line reporter: terminal safety', () => {
     turns.turn();
     bus.emit('warning', { message: `upstream said ${HOSTILE}\nsecond line\u009b` });
     bus.emit('config.rejected', { time: '2025-01-02T12:01:07.000Z', errors: [{ line: 3, col: 1, scope: `models.${HOSTILE}`, message: `bad\u001b[31m` }] });
-    bus.emit('config.reloaded', { time: '2025-01-02T12:01:08.000Z', added: ['a'], removed: [], changed: [], auth: true });
+    bus.emit('config.reloaded', { time: '2025-01-02T12:01:08.000Z', added: ['a'], removed: [], changed: [], auth: true, budget_usd: null });
     expect(stdout.text()).not.toMatch(RAW);
     expect(stdout.text()).toContain(`openai/${ESCAPED}→mock-echo`);
     const err = stderr.text();
