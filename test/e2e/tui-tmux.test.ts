@@ -2,63 +2,30 @@
 // private tmux socket, CI removed from its environment so Ink draws live frames), requests sent
 // with the official SDK, the screen read with `capture-pane`, then `q` and a clean exit 0. A
 // caller-chosen alias full of escape sequences must show up escaped, with the screen intact.
-// Needs a build (the bin runs dist/); skips, saying why, only where tmux is not installed.
-import { execFileSync } from 'node:child_process';
+// Needs a build (the bin runs dist/); skips, saying why, only where tmux is not installed. The
+// tmux helpers are tmux-harness.ts's (shared with tui-inspector-tmux.test.ts).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasTmux, paneCommand, TmuxSession } from './tmux-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SOCKET = `aisix-tui-test-${process.pid}`;
-const SESSION = 'tui';
 const DEMO_KEY = 'sk-aisix-demo';
 const BLOCKED_WORD = 'project falcon';
-
-function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-}
-
-function screen(): string {
-  return tmux('capture-pane', '-p', '-t', SESSION);
-}
-
-/** Polls the pane until `test` passes; fails with the last screen attached. */
-async function waitForScreen(what: string, test: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < until) {
-    text = screen();
-    if (test(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
-}
+const term = new TmuxSession('tui-test');
+const SESSION = term.name;
+const tmux = (...args: string[]): string => term.run(...args);
+const waitForScreen = (what: string, test: (text: string) => boolean, timeoutMs?: number): Promise<string> => term.waitFor(what, test, timeoutMs);
 
 const tmuxReady = hasTmux();
 const title = tmuxReady ? 'TUI in a real terminal (tmux)' : 'TUI in a real terminal (skipped: tmux is not installed)';
 
 describe.skipIf(!tmuxReady)(title, () => {
-  afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
-  });
+  afterAll(() => term.kill());
 
   it('shows requests, a block, an error and the totals live, then quits with q and exit 0', async () => {
-    const command = `env -u CI -u CONTINUOUS_INTEGRATION node bin/aisix.js serve --demo --port 0; echo EXIT=$?; sleep 30`;
-    tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '40', '-c', ROOT, command);
+    term.start(paneCommand('serve --demo --port 0'), 160, 40, ROOT);
 
     const boot = await waitForScreen('the header with the listen URL', (t) => /aisix v\S+\s+http:\/\/127\.0\.0\.1:\d+/.test(t));
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(boot)?.[0] ?? '';

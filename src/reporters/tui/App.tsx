@@ -3,19 +3,21 @@
 // to that row (by its `seq`: request ids may repeat) as new rows arrive. The detail view's scroll
 // and search keys are detail-state.ts's; its document is read from the capture source by request
 // id on every redraw (the exchange appears when the request finishes) and memoised per width.
-// `e` exports the shown or selected request (export.ts) and says where in the status line.
+// `e` exports the shown or selected request (export.ts) and says where in the status line (which
+// takes the totals line too when the path does not fit one line).
 // Quitting calls `onQuit` once and exits when it settles.
 import { join } from 'node:path';
 import { Box, useApp, useInput, type Key } from 'ink';
 import { useMemo, useReducer, useRef, useState } from 'react';
 import type { CaptureSource } from '../../events/capture.js';
+import { terminalSafe } from '../../text/terminal-safe.js';
 import { AliasTable } from './AliasTable.js';
 import { detailDoc, type DetailDoc } from './detail-doc.js';
 import { detailKey, initialDetailState, type DetailState } from './detail-state.js';
 import { DetailView } from './DetailView.js';
 import { exportRequest } from './export.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
-import { Footer, type FooterStatus, type View } from './Footer.js';
+import { Footer, statusLines, type FooterStatus, type View } from './Footer.js';
 import { Header } from './Header.js';
 import { HelpView } from './HelpView.js';
 import { tableColumns, visibleRowCount } from './layout.js';
@@ -186,6 +188,8 @@ export function App({ store, header, onQuit, captures, exportDir }: AppProps) {
     else onKey(input, key);
   });
 
+  // a status too wide for the footer line takes the totals line too, until the next key
+  const wideStatus = status !== null && !quitting && statusLines(terminalSafe(status.text), size.columns).length > 1;
   const doc = view === 'detail' ? docOf(found >= 0 || selectedSeq === null ? (rows[selected] ?? null) : null) : null;
   return (
     <Box flexDirection="column" width={size.columns}>
@@ -207,7 +211,7 @@ export function App({ store, header, onQuit, captures, exportDir }: AppProps) {
             emptyText={emptyText(snapshot)}
           />
         )}
-        <TotalsBar totals={snapshot.totals} width={size.columns} />
+        {wideStatus ? null : <TotalsBar totals={snapshot.totals} width={size.columns} />}
       </ErrorBoundary>
       <Footer snapshot={snapshot} view={view} quitting={quitting} width={size.columns} status={status} />
     </Box>

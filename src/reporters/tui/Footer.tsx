@@ -1,11 +1,14 @@
 // The last line: filter, pause state (with how many requests arrived meanwhile), key hints, or
 // "shutting down…" once the user asked to quit. A status message (where an export went, why
-// nothing was exported) takes the whole line until the next key. Short hints below 120 columns.
-import { Text } from 'ink';
+// nothing was exported) takes the whole line until the next key; one too wide for it takes two
+// (statusLines; App leaves the totals line out meanwhile), broken after a space or a `/` so an
+// export's directory and its file names both stay readable at 80 columns. Short hints below 120 columns.
+import { Box, Text } from 'ink';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import type { StoreSnapshot } from './request-store.js';
 import type { Tone } from './row-cells.js';
 import { toneProps } from './theme.js';
+import { charWidth } from './wrap.js';
 
 export type View = 'table' | 'aliases' | 'detail' | 'help';
 
@@ -34,6 +37,27 @@ const SHORT: Partial<Record<View, string>> = {
   detail: 'esc ↑↓ space/b g/G /:search ←→ e:export ?',
 };
 
+/**
+ * A status text (already terminal-safe) as the lines it is drawn on: itself when it fits `width`
+ * columns, else two — the first ends after the last space or `/` that fits (when that keeps a
+ * third of the width, else it is cut hard), the second is the rest (Ink truncates it).
+ */
+export function statusLines(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  let cols = 0;
+  let fit = 0;
+  for (const ch of text) {
+    cols += charWidth(ch.codePointAt(0) ?? 0);
+    if (cols > w) break;
+    fit += ch.length;
+  }
+  if (fit >= text.length) return [text];
+  const head = text.slice(0, fit);
+  const brk = Math.max(head.lastIndexOf(' '), head.lastIndexOf('/')) + 1;
+  const end = brk >= Math.ceil(w / 3) ? brk : fit;
+  return [text.slice(0, end).trimEnd(), text.slice(end).trimStart()];
+}
+
 export function Footer({ snapshot, view, quitting, width, status = null }: FooterProps) {
   const hint = width < 120 ? (SHORT[view] ?? HINTS[view]) : HINTS[view];
   if (quitting) {
@@ -44,11 +68,15 @@ export function Footer({ snapshot, view, quitting, width, status = null }: Foote
     );
   }
   if (status !== null) {
-    // the whole line: an export's path must stay readable at 80 columns
+    // the whole line, or two: an export's path must stay readable at 80 columns
     return (
-      <Text wrap="truncate" {...toneProps(status.tone)}>
-        {terminalSafe(status.text)}
-      </Text>
+      <Box flexDirection="column">
+        {statusLines(terminalSafe(status.text), width).map((line, i) => (
+          <Text key={i} wrap="truncate" {...toneProps(status.tone)}>
+            {line}
+          </Text>
+        ))}
+      </Box>
     );
   }
   return (
