@@ -14,7 +14,7 @@ import { resolveNames } from './resolve-names.js';
 import { readApiKeys } from './section-api-keys.js';
 import { readCachePolicies } from './section-cache-policies.js';
 import { coverageWarnings, finishAttachments, readGuardrailAttachments } from './section-guardrail-attachments.js';
-import { readGuardrails } from './section-guardrails.js';
+import { readGuardrails, windowWarnings } from './section-guardrails.js';
 import { readModels } from './section-models.js';
 import { readObservabilityExporters } from './section-observability-exporters.js';
 import { readPassthroughRoutes, routeAccess } from './section-passthrough-routes.js';
@@ -48,6 +48,7 @@ export function loadConfigText(text: string, path: string, options: LoadOptions)
   const models = readModels(section('models'), ctx);
   const apiKeys = readApiKeys(section('api_keys'), ctx);
   const guardrails = readGuardrails(section('guardrails'), ctx);
+  windowWarnings(guardrails.located, proxy, sink);
   const observabilityExporters = readObservabilityExporters(section('observability_exporters'), ctx);
   const cache = readCachePolicies(section('cache_policies'), ctx);
   const attachments = readGuardrailAttachments(top.sections.has('guardrail_attachments'), section('guardrail_attachments'), ctx);

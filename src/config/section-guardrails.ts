@@ -1,7 +1,9 @@
 // `guardrails`: keyword and pii run locally; remote AISIX kinds load with a warning and are left
 // out of the Config. Regexes are translated and compiled here, so a bad one is a load error.
 // Also returns every entry's name (what `guardrail_attachments` may name) and where each local
-// guardrail is written (for the attachment warnings).
+// guardrail is written (for the attachment warnings). With `proxy.stream_guardrails: window`, a
+// block-mode output guardrail whose window (window-rules.ts, the chain's own measure) is unbounded
+// or over the cap loads with a warning: its streams are held back whole instead.
 import { visitCollection, type EntryVisit } from './collections.js';
 import type { Entry } from './field-spec.js';
 import { interpolate } from './interpolate.js';
@@ -11,7 +13,9 @@ import { compile, guardrailBase } from './guardrail-common.js';
 import { readPii } from './section-pii.js';
 import { GUARDRAIL_COMMON_FIELDS, KEYWORD_FIELDS, LOCAL_GUARDRAIL_KINDS, REMOTE_GUARDRAIL_KINDS } from './spec/guardrail.js';
 import { closest } from './suggest.js';
-import type { Guardrail, KeywordGuardrail, KeywordPattern, SourcePosition } from './types.js';
+import { guardrailWindow, windowsOutput } from '../guardrails/window-rules.js';
+import type { IssueSink } from './issues.js';
+import type { Guardrail, KeywordGuardrail, KeywordPattern, ProxySettings, SourcePosition } from './types.js';
 import { findPair, isScalar, type YAMLMap } from './yaml-source.js';
 
 const KEYWORD_TABLE = { ...GUARDRAIL_COMMON_FIELDS, ...KEYWORD_FIELDS } as const;
@@ -84,4 +88,14 @@ function readKeyword(entry: Entry<typeof KEYWORD_TABLE>, ctx: EntryContext): Key
     patterns.push({ kind, value, regex: kind === 'regex' ? compile(value, item.value.at('value'), `patterns[${i}].value`, ctx) : null });
   });
   return { ...guardrailBase(entry, ctx), kind: 'keyword', patterns };
+}
+
+/** Window mode: each block-mode output guardrail that holds instead (unbounded or over the cap) is named. */
+export function windowWarnings(located: readonly LocatedGuardrail[], proxy: ProxySettings, sink: IssueSink): void {
+  if (proxy.streamGuardrails !== 'window') return;
+  for (const { guardrail, scope, pos } of located) {
+    if (!windowsOutput(guardrail)) continue;
+    const holds = guardrailWindow(guardrail, proxy.streamGuardrailWindow).holds;
+    if (holds !== null) sink.warning(pos, scope, `${holds}, so window mode holds this guardrail's streams (proxy.stream_guardrails: window)`);
+  }
 }

@@ -1,6 +1,6 @@
 // Builds the guardrail chain once per config load: enabled guardrails with at least one rule,
 // in file order, compiled to members; derives the output policy and hold-back cap; and wires
-// each check to the right extractor for the wire format.
+// each check to the right extractor for the wire format; and window mode's W (window-rules.ts).
 import type { Guardrail } from '../config/types.js';
 import { withEdits } from './edit.js';
 import { evaluate } from './evaluate.js';
@@ -9,6 +9,8 @@ import { compileKeywordRules } from './keyword.js';
 import { compilePiiRules } from './pii.js';
 import { maskedSlotEdits } from './text-edits.js';
 import type { ChainOptions, GuardrailChain, Member, OutputPolicy } from './types.js';
+import { WindowReview } from './window-review.js';
+import { guardrailWindow } from './window-rules.js';
 
 function compileMember(g: Guardrail): Member {
   const keyword = g.kind === 'keyword';
@@ -22,6 +24,7 @@ function compileMember(g: Guardrail): Member {
     firstMatchOnly: keyword,
     maxBufferBytes: keyword ? null : g.maxBufferBytes,
     onBufferExceeded: keyword ? 'fail_closed' : g.onBufferExceeded,
+    window: guardrailWindow(g),
   };
 }
 
@@ -51,6 +54,17 @@ function holdOverflow(output: readonly Member[]): 'fail_closed' | 'fail_open' {
   return holding.length > 0 && holding.every((m) => m.onBufferExceeded === 'fail_open') ? 'fail_open' : 'fail_closed';
 }
 
+/** Window mode's W: the longest match over the block-mode members; null when one is unbounded. */
+function outputWindow(output: readonly Member[]): number | null {
+  let w = 0;
+  for (const m of output) {
+    if (m.mode !== 'block') continue;
+    if (m.window.length === null) return null;
+    w = Math.max(w, m.window.length);
+  }
+  return w;
+}
+
 export function buildGuardrailChain(guardrails: readonly Guardrail[], options: ChainOptions): GuardrailChain {
   const members = compileMembers(guardrails);
   const input = members.filter((m) => m.input);
@@ -60,6 +74,7 @@ export function buildGuardrailChain(guardrails: readonly Guardrail[], options: C
     outputPolicy: outputPolicy(output),
     holdCapBytes: holdCap(output, options.bufferCapBytes),
     holdOverflow: holdOverflow(output),
+    outputWindow: outputWindow(output),
     checkRequest(protocol, body) {
       if (input.length === 0) return { blocked: null, hits: [], body: null };
       const slots = protocol.requestSlots(body);
@@ -80,6 +95,9 @@ export function buildGuardrailChain(guardrails: readonly Guardrail[], options: C
     },
     createStreamCollector(protocol) {
       return createCollector(output, protocol.frameTexts);
+    },
+    createWindowReview(protocol) {
+      return new WindowReview(output, protocol.frameTexts, outputWindow(output) ?? 0, protocol.textEnds?.bind(protocol));
     },
   };
 }

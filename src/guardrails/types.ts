@@ -4,6 +4,8 @@
 import type { GuardrailHit } from '../events/types.js';
 import type { Protocol } from '../protocols/types.js';
 import type { SseFrame } from '../sse/frame-parser.js';
+import type { WindowReview } from './window-review.js';
+import type { GuardrailWindow } from './window-rules.js';
 
 export type { Path, PathKey, TextSlot } from '../protocols/types.js';
 
@@ -42,6 +44,11 @@ export interface GuardrailChain {
    * holding guardrail is a pii one with `on_buffer_exceeded: fail_open` (released unscanned)
    */
   readonly holdOverflow: 'fail_closed' | 'fail_open';
+  /**
+   * window mode (DESIGN.md §3): the longest match, in characters, of the block-mode output
+   * members' rules (0 when there are none); null when one of them is unbounded
+   */
+  readonly outputWindow: number | null;
   /** body = a structural copy with the masked spans rewritten when a mask fired, else null */
   checkRequest(protocol: Protocol, body: Record<string, unknown>): Verdict & { body: Record<string, unknown> | null };
   /** non-streaming output; json = a masked structural copy when a mask fired, else null */
@@ -50,6 +57,8 @@ export interface GuardrailChain {
   /** `unreadable`: data frames that are not JSON, so their text could not be checked */
   reviewHeldStream(protocol: Protocol, held: Buffer): Verdict & { body: Buffer; unreadable: number };
   createStreamCollector(protocol: Protocol): StreamCollector;
+  /** window mode: the review of one stream, frame by frame, holding back `outputWindow` characters */
+  createWindowReview(protocol: Protocol): WindowReview;
 }
 
 export interface ChainOptions {
@@ -87,5 +96,7 @@ export interface Member {
   readonly maxBufferBytes: number | null;
   /** pii on_buffer_exceeded; keyword guardrails always fail closed */
   readonly onBufferExceeded: 'fail_closed' | 'fail_open';
+  /** window mode: the longest match of the rules (uncapped; length null = unbounded) */
+  readonly window: GuardrailWindow;
 }
 

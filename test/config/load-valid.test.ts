@@ -60,7 +60,7 @@ const FULL = yaml`
       kind: keyword
       patterns:
         - { kind: literal, value: project falcon }
-        - { kind: regex, value: '(?is)secret\s+plan' }
+        - { kind: regex, value: '(?is)secret\s{1,3}plan' }
     - name: pii
       kind: pii
       enabled: false
@@ -149,7 +149,7 @@ describe('a valid full file', () => {
         mode: 'block',
         patterns: [
           { kind: 'literal', value: 'project falcon', regex: null },
-          { kind: 'regex', value: '(?is)secret\\s+plan', regex: { source: 'secret\\s+plan', flags: 'isu' } },
+          { kind: 'regex', value: '(?is)secret\\s{1,3}plan', regex: { source: 'secret\\s{1,3}plan', flags: 'isu' } },
         ],
       },
       {

@@ -2,11 +2,17 @@
 // server events go out one text frame each, as the upstream sent them, while the protocol's tap
 // reads ids, the first delta and usage on the side; output guardrails work as on SSE — `hold`
 // keeps the turn's events until its terminal event and releases them (masked where a mask fired)
-// or refuses the turn; monitor scans at the end. A turn the proxy refuses gets
+// or refuses the turn; `window` (the same stream policy and review as SSE: guardrails/window-*.ts)
+// releases each event once W characters of text follow it, refuses the turn on a block before
+// anything left and ends it with the protocol's blocked-stream events after (the upstream socket
+// stays: the rest of the turn is read and dropped); monitor scans at the end. A turn the proxy refuses gets
 // `{"type":"error","status":<http status>,"error":{…envelope…}}` and the socket stays open; an
 // upstream that breaks mid-answer ends the turn with the protocol's interrupted-stream events.
 import type { WebSocket } from 'ws';
+import type { ProxySettings } from '../../config/types.js';
 import { parseBlocks, splitSseBlocks, type GuardrailChain, type StreamCollector } from '../../guardrails/index.js';
+import type { WindowReview, WindowStep } from '../../guardrails/window-review.js';
+import { streamRelay } from '../../guardrails/window-policy.js';
 import type { Protocol, StreamTap } from '../../protocols/index.js';
 import type { SseFrame } from '../../sse/frame-parser.js';
 import { GatewayError } from '../errors.js';
@@ -44,6 +50,8 @@ export interface TurnRelayOptions {
   guardrails: GuardrailChain;
   /** the response id, as soon as it is seen (bound to the caller) */
   noteResponseId: (id: string) => void;
+  /** the stream policy's settings (window mode); absent: hold, as AISIX */
+  proxy?: Pick<ProxySettings, 'streamGuardrails' | 'streamGuardrailWindow'>;
 }
 
 export class TurnRelay {
@@ -57,10 +65,19 @@ export class TurnRelay {
   private noted = false;
   private flow: FlowControl | null = null;
   private paused = false;
+  /** window mode: the review, and a tap over what was sent (first delta sent, sequence numbers) */
+  private window: WindowReview | null = null;
+  private readonly sentTap: StreamTap;
+  private started = false;
 
   constructor(private readonly o: TurnRelayOptions) {
-    this.tap = o.protocol.createTap(() => o.record.markFirstByte());
-    this.holding = o.guardrails.outputPolicy === 'hold';
+    const policy = streamRelay(o.guardrails, o.proxy ?? { streamGuardrails: 'hold', streamGuardrailWindow: 0 });
+    this.tap = o.protocol.createTap(() => {
+      if (policy !== 'window') o.record.markFirstByte();
+    });
+    this.sentTap = o.protocol.createTap(() => o.record.markFirstByte());
+    this.holding = policy === 'hold';
+    if (policy === 'window') this.window = o.guardrails.createWindowReview(o.protocol);
     this.monitor = o.guardrails.outputPolicy === 'monitor' ? o.guardrails.createStreamCollector(o.protocol) : null;
     o.record.status = 200;
   }
@@ -96,9 +113,56 @@ export class TurnRelay {
     }
     if (this.refused) return this.tap.terminal;
     this.monitor?.push(frame);
-    if (!this.holding) this.send(data);
+    if (this.window !== null) this.windowEvent(this.window, data);
+    else if (!this.holding) this.send(data);
     else this.hold(data);
     return this.tap.terminal;
+  }
+
+  private windowEvent(window: WindowReview, data: string): void {
+    this.held.push(data);
+    this.heldBytes += Buffer.byteLength(data) + 8;
+    window.push(data);
+    this.applyWindow(window, window.step(false));
+    if (this.refused || this.window === null || this.heldBytes <= this.o.guardrails.holdCapBytes) return;
+    if (this.o.guardrails.holdOverflow === 'fail_closed') return this.blockWindow('response blocked by content policy');
+    this.window = null; // fail_open: what is held leaves unscanned, the rest goes live
+    this.releaseWindow(this.held.map(() => null));
+  }
+
+  private applyWindow(window: WindowReview, step: WindowStep): void {
+    if (step.kind === 'release') return this.releaseWindow(step.frames);
+    if (step.kind === 'blocked') {
+      this.o.record.guardrails.push(...window.hits);
+      return this.blockWindow(`response blocked by content policy (guardrail '${step.blocked.guardrail}')`);
+    }
+    const message = 'the upstream sent an event that is not JSON, so the output guardrails cannot check it';
+    this.held = [];
+    this.refused = true;
+    if (!this.started) return this.refuse(new GatewayError('invalid_upstream_body', message));
+    for (const text of framesOf(Buffer.from(this.o.protocol.interruptedFrames(message, this.sentTap.nextSequence(), this.tap.responseId)))) this.send(text);
+    this.o.record.fail('upstream_error', 200, { type: 'upstream_error', code: 'invalid_upstream_body', message });
+  }
+
+  /** Sends the first `edited.length` held events (each rewritten, or as received when null). */
+  private releaseWindow(edited: readonly (string | null)[]): void {
+    const out = this.held.splice(0, edited.length);
+    out.forEach((data, i) => {
+      this.heldBytes -= Buffer.byteLength(data) + 8;
+      const text = edited[i] ?? data;
+      this.started = true;
+      this.sentTap.onFrame({ event: null, data: text });
+      this.send(text);
+    });
+  }
+
+  /** A block: the turn is refused before anything left, else ends with the blocked-stream events. */
+  private blockWindow(message: string): void {
+    this.held = [];
+    this.refused = true;
+    if (!this.started) return this.refuse(new GatewayError('blocked_output', message));
+    for (const text of framesOf(Buffer.from(this.o.protocol.blockedFrames(message, this.sentTap.nextSequence(), this.tap.responseId)))) this.send(text);
+    this.o.record.fail('blocked_output', 200, { type: 'content_filter', code: 'content_filter', message });
   }
 
   private hold(data: string): void {
@@ -123,6 +187,16 @@ export class TurnRelay {
     record.responseId = this.tap.responseId;
     if (this.monitor !== null) record.guardrails.push(...this.monitor.scan());
     if (this.refused) return;
+    if (this.window !== null) {
+      if (!this.tap.terminal && !this.started) {
+        const message = failure ?? 'the upstream ended the response before its terminal event';
+        this.refuse(new GatewayError('upstream_status', `${message} while the proxy held it for output guardrails`, { errorCode: 'upstream_stream_interrupted' }));
+        return;
+      }
+      this.applyWindow(this.window, this.window.step(true));
+      if (this.refused) return;
+      record.guardrails.push(...this.window.hits);
+    }
     if (!this.tap.terminal) {
       const message = failure ?? 'the upstream ended the response before its terminal event';
       if (this.holding) {

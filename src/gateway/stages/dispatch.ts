@@ -1,7 +1,8 @@
 // The dispatch stage: gets the upstream answer for the plan (attempts.ts: retries, failover,
 // deadlines, the abort when the client goes away, non-2xx replies as errors) and hands it to the
-// relay the answer needs (JSON | live SSE | held SSE); names the routing target that served it.
-// A cache hit is relayed as JSON without an upstream call; a storable miss is kept once it passed.
+// relay the answer needs (JSON | live SSE | held SSE | windowed SSE, as the stream policy in
+// guardrails/window-policy.ts says); names the routing target that served it. A cache hit is
+// relayed as JSON without an upstream call; a storable miss is kept once it passed.
 // Faults at the client (faults/client.ts) act here: before the attempts, and on the answer.
 import type { GuardrailChain } from '../../guardrails/index.js';
 import type { Protocol } from '../../protocols/index.js';
@@ -10,6 +11,8 @@ import type { RelayContext } from '../relay/context.js';
 import { relayHeldStream } from '../relay/held-stream.js';
 import { relayJson } from '../relay/json.js';
 import { relayLiveStream } from '../relay/live-stream.js';
+import { relayWindowStream } from '../relay/window-stream.js';
+import { streamRelay, type StreamRelay } from '../../guardrails/window-policy.js';
 import { httpResponse, type RequestContext } from '../routes/context.js';
 import type { CachedAnswer } from '../runtime/response-cache.js';
 import { attemptAll } from './attempts.js';
@@ -44,13 +47,18 @@ export async function dispatch(ctx: RequestContext): Promise<void> {
     // a stream request answered with plain JSON (some compatible servers ignore `stream`) is relayed as JSON
     const sse = isEventStream(up.headers);
     if (!record.stream || !sse) await relayJson(relay);
-    else if (guardrails.outputPolicy === 'hold') await relayHeldStream(relay);
-    else await relayLiveStream(relay);
+    else await relayStream(relay, streamRelay(guardrails, ctx.runtime.config.proxy));
   } catch (err) {
     throw abort.reason instanceof GatewayError ? abort.reason : err;
   } finally {
     clearDeadline();
   }
+}
+
+/** The SSE relay the stream policy (guardrails/window-policy.ts) chose. */
+function relayStream(relay: RelayContext, kind: StreamRelay): Promise<void> {
+  if (kind === 'hold') return relayHeldStream(relay);
+  return kind === 'window' ? relayWindowStream(relay) : relayLiveStream(relay);
 }
 
 /** A cache hit: no upstream call, no usage charged; the output guardrails still see the answer. */

@@ -1,6 +1,7 @@
 // Text carried by one /v1/chat/completions stream chunk: `choices[].delta.content` and
 // `delta.tool_calls[].function.{name,arguments}` (and legacy `delta.function_call`), as deltas
-// keyed by choice and tool-call index so pieces of one text are joined before scanning.
+// keyed by choice and tool-call index so pieces of one text are joined before scanning; a
+// `finish_reason` says the choice's texts are complete (window mode).
 import { isObject } from '../json-walk.js';
 import type { DeltaSlot, FrameTexts } from '../types.js';
 import type { Path } from '../types.js';
@@ -36,4 +37,10 @@ export function chatFrameTexts(json: unknown): FrameTexts {
     }
   });
   return { slots: [], deltas };
+}
+
+/** A choice's `finish_reason`: its content and tool-call texts are complete. */
+export function chatTextEnds(json: unknown): string[] {
+  if (!isObject(json) || !Array.isArray(json.choices)) return [];
+  return json.choices.flatMap((choice: unknown, i) => (isObject(choice) && typeof choice.finish_reason === 'string' ? [`${String(choice.index ?? i)}|`] : []));
 }

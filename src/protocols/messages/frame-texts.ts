@@ -3,6 +3,7 @@
 // pieces of one block are joined before scanning; whole copies in `content_block_start`'s block (a
 // text block's initial text, a tool_use's input), `message_start`'s `message.content`, and the
 // quoted text of a `citations_delta`. A tool input's deltas are JSON source text, scanned as such.
+// `content_block_stop` says the block's deltas, whatever their kind, are complete (window mode).
 import { addString, isObject } from '../json-walk.js';
 import type { DeltaSlot, FrameTexts, TextSlot } from '../types.js';
 import { addMessageOutput, addOutputBlock } from './texts.js';
@@ -42,4 +43,9 @@ export function messagesFrameTexts(json: unknown): FrameTexts {
       break;
   }
   return { slots, deltas };
+}
+
+/** `content_block_stop`: every delta key of that block is complete. */
+export function messagesTextEnds(json: unknown): string[] {
+  return isObject(json) && json.type === 'content_block_stop' ? [`${String(json.index)}|`] : [];
 }

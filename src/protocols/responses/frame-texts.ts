@@ -1,6 +1,7 @@
 // Text carried by one /v1/responses stream event (responses-wire.md §4, "Text appears up to five
 // times"): text and tool-argument deltas keyed by item and content part, `*.done` copies,
-// content parts, output items, and the `response.output` of lifecycle/terminal events.
+// content parts, output items, and the `response.output` of lifecycle/terminal events. A `*.done`
+// event says its part's deltas are complete (window mode).
 import { addOutputItem, addResponseOutput } from './texts.js';
 import { addString, isObject, type JsonObject } from '../json-walk.js';
 import type { DeltaSlot, FrameTexts } from '../types.js';
@@ -51,4 +52,11 @@ export function responsesFrameTexts(json: unknown): FrameTexts {
     addCopies(slots, json, type);
   }
   return { slots, deltas };
+}
+
+/** A `*.done` event of a delta kind: that item part's deltas are complete. */
+export function responsesTextEnds(json: unknown): string[] {
+  if (!isObject(json) || typeof json.type !== 'string' || !json.type.endsWith('.done')) return [];
+  const delta = `${json.type.slice(0, -'.done'.length)}.delta`;
+  return DELTA_EVENTS.has(delta) ? [deltaKey(json, delta)] : [];
 }
