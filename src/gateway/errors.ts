@@ -28,6 +28,7 @@ export type GatewayErrorCode =
   | 'upstream_redirect'
   | 'all_candidates_unavailable'
   | 'rate_limited'
+  | 'budget_exceeded'
   | 'invalid_upstream_body'
   | 'replay_miss'
   | 'injected_fault'
@@ -63,6 +64,7 @@ const SHAPES: Record<GatewayErrorCode, ErrorShape> = {
   upstream_timeout: { status: 504, type: 'timeout', outcome: 'timeout' },
   all_candidates_unavailable: { status: 503, type: 'all_candidates_unavailable', outcome: 'unavailable' },
   rate_limited: { status: 429, type: 'rate_limit_exceeded', outcome: 'rate_limited' },
+  budget_exceeded: { status: 429, type: 'budget_exceeded', outcome: 'rate_limited' },
   upstream_redirect: { status: 502, type: 'upstream_error', code: 'upstream_redirect', outcome: 'upstream_error' },
   invalid_upstream_body: { status: 502, type: 'upstream_error', code: 'invalid_upstream_body', outcome: 'upstream_error' },
   replay_miss: { status: 404, type: 'invalid_request_error', code: 'replay_miss', outcome: 'replay_miss' },

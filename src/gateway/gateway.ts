@@ -4,7 +4,8 @@
 // route's stages run in order (routes/table.ts; the file's passthrough routes are rows too); any
 // error is rendered by relay/error.ts. Reload builds the next runtime against the address actually
 // bound and swaps it in, or rejects it whole. The tape deck (`--record`/`--replay`) and the fault
-// dice live as long as the gateway; closing waits for the tapes still being written.
+// dice live as long as the gateway; closing waits for the tapes still being written. So does the
+// body capture store (`proxy.capture_bodies`, capture/): null while off, following reloads.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -27,7 +28,12 @@ import { RoutingState } from './runtime/routing-state.js';
 import { buildRuntime, type Runtime } from './runtime/runtime.js';
 import { checkExposure } from './stages/exposure.js';
 import { FaultDice } from './faults/dice.js';
+import { prepareCatalog } from './pricing/catalog.js';
+import { Spend } from './pricing/spend.js';
 import { TapeDeck, type TapeOptions } from './tapes/deck.js';
+import { HttpCapture } from './capture/request.js';
+import { captureStoreFor } from './capture/store.js';
+import type { CaptureSource } from '../events/capture.js';
 import { acceptWebSockets } from './websocket/upgrade.js';
 
 export interface GatewayOptions {
@@ -49,6 +55,11 @@ export type UpdateResult = { ok: true } | { ok: false; errors: string[] };
 
 export interface Gateway {
   readonly server: Server;
+  /**
+   * `proxy.capture_bodies`: the latest requests' exchanges by id, or null while capture is off. A
+   * reload can switch it (off drops what was kept), so read it when needed, not once.
+   */
+  readonly captures: CaptureSource | null;
   /** resolves to the URL actually listened on (port 0 → the real port); rejects when the config may not serve there */
   listen(host: string, port: number): Promise<string>;
   /** swaps in a new config for new requests, or rejects it whole; in-flight requests finish on theirs */
@@ -76,6 +87,7 @@ function build(config: Config, host: string | null, previous: Runtime | null): R
 export function createGateway(options: GatewayOptions): Gateway {
   const { bus } = options;
   let runtime = build(options.config, null, null);
+  prepareCatalog(options.config); // the price catalog loads only for a model without `cost`
   let inFlight = 0;
   const services: GatewayServices = {
     bus,
@@ -86,7 +98,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     cache: options.cache ?? new ResponseCache(),
     tapes: options.tapes === undefined ? null : new TapeDeck(options.tapes, bus),
     dice: new FaultDice(options.faultsSeed),
+    spend: new Spend(bus),
     previews: (r) => options.previews === true || r.config.proxy.logBodies,
+    captures: captureStoreFor(options.config, null),
   };
   const requestTimeoutMs = (): number => runtime.config.proxy.requestTimeoutMs;
   const server = createServer({ requestTimeout: requestTimeoutMs(), connectionsCheckingInterval: checkingInterval(requestTimeoutMs()), noDelay: true }, (req, res) => {
@@ -94,12 +108,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     const taken = runtime;
     taken.retain();
     const record = startRecord(req, res);
+    const capture = services.captures === null ? null : new HttpCapture(services.captures, taken.config, bus, req, res, record);
     res.once('close', () => {
       inFlight--;
       record.finish(bus, !res.writableFinished);
       taken.release();
     });
-    handle(req, res, record, taken);
+    handle(req, res, record, taken, capture);
   });
 
   // slow-loris and malformed requests: the envelope instead of node's bare status line
@@ -118,7 +133,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     return record;
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord, taken: Runtime): void {
+  function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord, taken: Runtime, capture: HttpCapture | null): void {
     let ctx: RequestContext | null = null;
     try {
       if (checkExposure(req, res, taken.exposure) === 'preflight') return answerPreflight(req, res, record);
@@ -132,8 +147,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       record.route = match.row.name;
       ctx = {
         req, res, client: httpClient(res), record, runtime: taken, row: match.row, id: match.id, item: match.item ?? null, query: url.length > path.length ? url.slice(path.length) : '', services,
-        caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null, turn: null,
+        caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null, turn: null, rawBody: null,
       };
+      capture?.attach(ctx);
       void runStages(ctx).catch((err: unknown) => sendError({ res, record, bus, req, requestTimeoutMs: taken.config.proxy.requestTimeoutMs, protocol: ctx?.row.protocol }, err));
     } catch (err) {
       const protocol = ctx === null ? unmatchedProtocol(pathOf(req.url ?? '/')) : null;
@@ -143,6 +159,9 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     server,
+    get captures() {
+      return services.captures;
+    },
     listen: async (host, port) => {
       runtime = swapTo(build(runtime.config, host, runtime)); // refuse before binding
       await new Promise<void>((resolve, reject) => {
@@ -167,6 +186,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       const result = buildRuntime(config, bound, runtime);
       if (!result.ok) return result;
       runtime = swapTo(result.runtime);
+      services.captures = captureStoreFor(config, services.captures);
+      prepareCatalog(config);
       server.requestTimeout = config.proxy.requestTimeoutMs;
       return { ok: true };
     },

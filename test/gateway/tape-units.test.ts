@@ -12,7 +12,7 @@ import type { BodyEvent } from '../../src/gateway/stages/upstream-reply.js';
 import { aliasFolder, readTapeText, serializeTape, TAPE_FORMAT, type Tape } from '../../src/gateway/tapes/format.js';
 import { canonicalKeyText, tapeKey, withoutIgnored } from '../../src/gateway/tapes/key.js';
 import { replyFromTape, type Clock } from '../../src/gateway/tapes/replay.js';
-import { findSecret } from '../../src/gateway/tapes/secrets.js';
+import { findSecret } from '../../src/gateway/secrets/search.js';
 import { EventEnds } from '../../src/sse/event-ends.js';
 
 const NONE = { tapeIgnoreFields: [] as string[] };

@@ -1,9 +1,16 @@
 // RequestRecord: the facts one request gathers on its way through the pipeline. Stages only add
 // facts; `finish()` turns them into the single `request.finished` event, bound to the response's
 // 'close' so that every path — success, each error, client abort mid-stream — emits exactly once.
+// With `proxy.capture_bodies`, the capture gets the finished facts just before the event goes out.
 import type { EventBus } from '../../events/bus.js';
 import type { Attempt, GuardrailHit, Outcome, RequestFinished, Usage } from '../../events/types.js';
 import type { FaultKind, ModelCost } from '../../config/types.js';
+import { priceOf } from '../pricing/price.js';
+
+/** Who keeps a request's exchange (the body capture): told once, just before `request.finished`. */
+export interface CaptureHook {
+  finished(event: RequestFinished): void;
+}
 
 export class RequestRecord {
   readonly startedAt = performance.now();
@@ -37,6 +44,10 @@ export class RequestRecord {
   endedByProxy = false;
   inputPreview: string | undefined;
   outputPreview: string | undefined;
+  /** performance.now() when the first upstream call started; null while none was made (capture's queue_ms) */
+  upstreamStartedAt: number | null = null;
+  /** `proxy.capture_bodies`: gets the finished facts before the event goes out (gateway/capture) */
+  capture: CaptureHook | null = null;
   private finished = false;
 
   constructor(
@@ -75,10 +86,13 @@ export class RequestRecord {
       this.status = 499;
       this.outcome = 'aborted';
     }
-    bus.emit('request.finished', this.toEvent());
+    const event = this.toEvent();
+    this.capture?.finished(event); // stored first: a UI that hears of the request can read it at once
+    bus.emit('request.finished', event);
   }
 
   private toEvent(): RequestFinished {
+    const price = priceOf(this);
     const event: RequestFinished = {
       id: this.id,
       time: this.time,
@@ -96,7 +110,7 @@ export class RequestRecord {
       error_message: this.errorMessage,
       guardrails: this.guardrails,
       usage: this.usage,
-      cost_usd: this.cache === 'hit' ? 0 : costOf(this.usage, this.cost),
+      cost_usd: price.usd,
       latency_ms: round(this.elapsed()),
       upstream_ms: this.upstreamMs,
       ttft_ms: this.ttftMs,
@@ -108,18 +122,12 @@ export class RequestRecord {
       cache: this.cache,
       tape: this.tape,
       fault: this.fault,
-      cost_source: this.cost !== null && this.usage !== null && this.cache !== 'hit' ? 'config' : null,
+      cost_source: price.source,
     };
     if (this.inputPreview !== undefined) event.input_preview = this.inputPreview;
     if (this.outputPreview !== undefined) event.output_preview = this.outputPreview;
     return event;
   }
-}
-
-function costOf(usage: Usage | null, cost: ModelCost | null): number | null {
-  if (usage === null || cost === null) return null;
-  const usd = (usage.input_tokens * cost.inputPer1k + usage.output_tokens * cost.outputPer1k) / 1000;
-  return Math.round(usd * 1e9) / 1e9;
 }
 
 function round(ms: number): number {

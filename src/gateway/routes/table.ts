@@ -16,16 +16,19 @@ import { resolve } from '../stages/resolve.js';
 import { dispatchTurn } from '../websocket/dispatch-turn.js';
 import type { PassthroughRoute } from '../../config/types.js';
 import { allowRoute } from '../stages/allow-route.js';
+import { budget } from '../stages/budget.js';
 import { passthrough } from '../stages/passthrough.js';
 import type { RouteRow } from './context.js';
 
-const MODEL_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, rateLimit, cache, dispatch] as const;
+const MODEL_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, budget, rateLimit, cache, dispatch] as const;
+/** token counting (free upstream, never priced): a model request the spend cap lets through */
+const COUNT_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, rateLimit, cache, dispatch] as const;
 const STORED_STAGES = [admit, resolveStored, dispatch] as const;
 const CONVERSATION_STAGES = [admit, resolveConversation, dispatch] as const;
 const CONVERSATION_WRITE_STAGES = [admit, readPassedBody, resolveConversation, guardItems, dispatch] as const;
 const PASSTHROUGH_STAGES = [admit, allowRoute, rateLimit, passthrough] as const;
 /** a WebSocket turn: POST /v1/responses' checks, then the session's upstream link */
-const WEBSOCKET_TURN_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, rateLimit, dispatchTurn] as const;
+const WEBSOCKET_TURN_STAGES = [admit, readModelBody, resolve, bindReferencedIds, guard, budget, rateLimit, dispatchTurn] as const;
 
 type Defaults = Omit<RouteRow, 'method' | 'path' | 'name' | 'upstream' | 'passthrough'>;
 
@@ -38,10 +41,10 @@ const conversationWrite: Defaults = { ...conversationRoute, body: 'json', stages
 
 const rows: readonly Omit<RouteRow, 'passthrough'>[] = [
   { ...modelRoute, method: 'POST', path: '/v1/responses', name: '/v1/responses', upstream: 'responses' },
-  { ...modelRoute, method: 'POST', path: '/v1/responses/input_tokens', name: '/v1/responses/input_tokens', upstream: 'responses/input_tokens', streams: false },
+  { ...modelRoute, method: 'POST', path: '/v1/responses/input_tokens', name: '/v1/responses/input_tokens', upstream: 'responses/input_tokens', streams: false, stages: COUNT_STAGES },
   { ...modelRoute, method: 'POST', path: '/v1/responses/compact', name: '/v1/responses/compact', upstream: 'responses/compact', streams: false },
   { ...modelRoute, method: 'POST', path: '/v1/messages', name: '/v1/messages', upstream: 'messages', protocol: messagesProtocol, providers: 'anthropic', binds: null },
-  { ...modelRoute, method: 'POST', path: '/v1/messages/count_tokens', name: '/v1/messages/count_tokens', upstream: 'messages/count_tokens', protocol: countTokensProtocol, providers: 'anthropic', streams: false, binds: null },
+  { ...modelRoute, method: 'POST', path: '/v1/messages/count_tokens', name: '/v1/messages/count_tokens', upstream: 'messages/count_tokens', protocol: countTokensProtocol, providers: 'anthropic', streams: false, binds: null, stages: COUNT_STAGES },
   { ...modelRoute, method: 'POST', path: '/v1/chat/completions', name: '/v1/chat/completions', upstream: 'chat/completions', protocol: chatProtocol, providers: 'openai_compatible', caches: true, binds: null },
   { ...modelRoute, method: 'POST', path: '/v1/embeddings', name: '/v1/embeddings', upstream: 'embeddings', protocol: embeddingsProtocol, providers: 'openai_compatible', streams: false, binds: null },
   { ...modelRoute, method: 'POST', path: '/v1/moderations', name: '/v1/moderations', upstream: 'moderations', protocol: moderationsProtocol, providers: 'openai_compatible', streams: false, binds: null },

@@ -129,6 +129,7 @@ export async function passthrough(ctx: RequestContext): Promise<void> {
       reply = await callUpstream(call);
     } else {
       const { sent, tape, raw } = await bodyOnTape(ctx, call.body !== null);
+      ctx.rawBody = raw; // read whole for the tape: the capture keeps it too
       call.body = sent;
       // an answer on tape must be readable: no compression (the secret check, a faithful replay)
       call.headers['accept-encoding'] = 'identity';
