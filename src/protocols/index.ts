@@ -5,4 +5,4 @@ export { RESPONSES_TERMINAL_EVENTS, responsesProtocol } from './responses/index.
 export { countTokensProtocol, MESSAGES_TERMINAL_EVENT, messagesProtocol, renderAnthropicError } from './messages/index.js';
 export { renderOpenAiError, readOpenAiError } from './openai-error.js';
 export { requestText, responseText } from './preview-text.js';
-export type { ErrorFields, FrameExtractor, InBandError, Protocol, StreamTap, TextSlot } from './types.js';
+export type { BodyFields, ErrorFields, FrameExtractor, InBandError, JsonKind, Protocol, StreamTap, TextSlot } from './types.js';

@@ -5,9 +5,7 @@ import type { Protocol } from './types.js';
 
 export const openAiRequestFields: Pick<Protocol, 'model' | 'setModel' | 'isStream' | 'requestIdHeader'> = {
   requestIdHeader: 'x-request-id',
-  model: (body) => body.model,
-  setModel: (body, upstreamModel) => {
-    body.model = upstreamModel;
-  },
-  isStream: (body) => body.stream === true,
+  model: (body) => body.get('model'),
+  setModel: (body, upstreamModel) => body.set('model', upstreamModel),
+  isStream: (body) => body.get('stream') === true,
 };

@@ -4,6 +4,7 @@
 // event sequence (text, tool use with input_json_delta, an in-band error), usage in OpenAI
 // semantics with cache tokens, the interrupted-stream frame and the error envelope.
 import { describe, expect, it } from 'vitest';
+import { RequestBody } from '../../src/gateway/body/request-body.js';
 import { buildGuardrailChain } from '../../src/guardrails/index.js';
 import { countTokensProtocol, messagesProtocol, readOpenAiError } from '../../src/protocols/index.js';
 import { anthropicErrorType } from '../../src/protocols/messages/index.js';
@@ -94,52 +95,53 @@ function toolStream(jsonPieces: string[], opts: { stop?: boolean } = {}): Buffer
 
 describe('request fields', () => {
   it('reads and rewrites model, and streams only on stream: true', () => {
-    const body: Record<string, unknown> = { model: 'claude-alias', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }], stream: true };
+    const fields = { model: 'claude-alias', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }], stream: true };
+    const body = RequestBody.of(fields);
     expect(messagesProtocol.model(body)).toBe('claude-alias');
     messagesProtocol.setModel(body, 'claude-sonnet-4-5');
-    expect(body.model).toBe('claude-sonnet-4-5');
+    expect(JSON.parse(body.bytes().toString()).model).toBe('claude-sonnet-4-5');
     expect(messagesProtocol.isStream(body)).toBe(true);
-    expect(messagesProtocol.isStream({ ...body, stream: 'true' })).toBe(false);
+    expect(messagesProtocol.isStream(RequestBody.of({ ...fields, stream: 'true' }))).toBe(false);
     expect(countTokensProtocol.isStream(body)).toBe(false);
     expect(messagesProtocol.name).toBe('messages');
   });
   it('never asks for stream usage (Anthropic streams always carry it) and names no ids', () => {
-    const body = { messages: [] };
+    const body = RequestBody.of({ messages: [] });
     expect(messagesProtocol.requestStreamUsage(body)).toBe(false);
-    expect(body).toEqual({ messages: [] });
-    expect(messagesProtocol.referencedIds({ previous_response_id: 'resp_1' })).toEqual({ responses: [], conversations: [] });
+    expect(body.bytes().toString()).toBe('{"messages":[]}');
+    expect(messagesProtocol.referencedIds(RequestBody.of({ previous_response_id: 'resp_1' }))).toEqual({ responses: [], conversations: [] });
   });
 });
 
 describe('invalidRequest', () => {
   const ok = { model: 'm', max_tokens: 1024, messages: [{ role: 'user', content: 'hi' }] };
   it('accepts a well-formed body', () => {
-    expect(messagesProtocol.invalidRequest(ok)).toBeNull();
-    expect(countTokensProtocol.invalidRequest(ok)).toBeNull();
+    expect(messagesProtocol.invalidRequest(RequestBody.of(ok))).toBeNull();
+    expect(countTokensProtocol.invalidRequest(RequestBody.of(ok))).toBeNull();
   });
   it('refuses messages missing, not a list, or empty', () => {
-    expect(messagesProtocol.invalidRequest({ ...ok, messages: undefined })).toBe('messages: Field required');
-    expect(messagesProtocol.invalidRequest({ model: 'm', max_tokens: 1 })).toBe('messages: Field required');
-    expect(messagesProtocol.invalidRequest({ ...ok, messages: 'hi' })).toBe('messages: Input should be a valid list');
-    expect(messagesProtocol.invalidRequest({ ...ok, messages: null })).toBe('messages: Input should be a valid list');
-    expect(messagesProtocol.invalidRequest({ ...ok, messages: [] })).toBe('messages: at least one message is required');
-    expect(countTokensProtocol.invalidRequest({ model: 'm', messages: [] })).toBe('messages: at least one message is required');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ ...ok, messages: undefined }))).toBe('messages: Field required');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ model: 'm', max_tokens: 1 }))).toBe('messages: Field required');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ ...ok, messages: 'hi' }))).toBe('messages: Input should be a valid list');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ ...ok, messages: null }))).toBe('messages: Input should be a valid list');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ ...ok, messages: [] }))).toBe('messages: at least one message is required');
+    expect(countTokensProtocol.invalidRequest(RequestBody.of({ model: 'm', messages: [] }))).toBe('messages: at least one message is required');
   });
   it('refuses max_tokens missing or not a positive integer on /v1/messages', () => {
     const { max_tokens: _, ...without } = ok;
-    expect(messagesProtocol.invalidRequest(without)).toBe('max_tokens: Field required');
-    expect(messagesProtocol.invalidRequest({ ...ok, max_tokens: '1024' })).toBe('max_tokens: Input should be a valid integer');
-    expect(messagesProtocol.invalidRequest({ ...ok, max_tokens: 1.5 })).toBe('max_tokens: Input should be a valid integer');
-    expect(messagesProtocol.invalidRequest({ ...ok, max_tokens: null })).toBe('max_tokens: Input should be a valid integer');
-    expect(messagesProtocol.invalidRequest({ ...ok, max_tokens: 0 })).toBe('max_tokens: Input should be greater than or equal to 1');
-    expect(messagesProtocol.invalidRequest({ ...ok, max_tokens: -3 })).toBe('max_tokens: Input should be greater than or equal to 1');
+    expect(messagesProtocol.invalidRequest(RequestBody.of(without))).toBe('max_tokens: Field required');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ ...ok, max_tokens: '1024' }))).toBe('max_tokens: Input should be a valid integer');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ ...ok, max_tokens: 1.5 }))).toBe('max_tokens: Input should be a valid integer');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ ...ok, max_tokens: null }))).toBe('max_tokens: Input should be a valid integer');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ ...ok, max_tokens: 0 }))).toBe('max_tokens: Input should be greater than or equal to 1');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ ...ok, max_tokens: -3 }))).toBe('max_tokens: Input should be greater than or equal to 1');
   });
   it('count_tokens has no max_tokens rule', () => {
-    expect(countTokensProtocol.invalidRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })).toBeNull();
-    expect(countTokensProtocol.invalidRequest({ model: 'm', max_tokens: 0, messages: [{ role: 'user', content: 'hi' }] })).toBeNull();
+    expect(countTokensProtocol.invalidRequest(RequestBody.of({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }))).toBeNull();
+    expect(countTokensProtocol.invalidRequest(RequestBody.of({ model: 'm', max_tokens: 0, messages: [{ role: 'user', content: 'hi' }] }))).toBeNull();
   });
   it('reports messages before max_tokens', () => {
-    expect(messagesProtocol.invalidRequest({ model: 'm' })).toBe('messages: Field required');
+    expect(messagesProtocol.invalidRequest(RequestBody.of({ model: 'm' }))).toBe('messages: Field required');
   });
 });
 

@@ -3,6 +3,7 @@
 // bytes). Stages read what earlier stages wrote; nothing else is shared between them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiKey, Cooldown, FaultRule, PassthroughRoute, Routing } from '../../config/types.js';
+import type { RequestBody } from '../body/request-body.js';
 import type { EventBus } from '../../events/bus.js';
 import type { GuardrailChain } from '../../guardrails/index.js';
 import type { FaultDice } from '../faults/dice.js';
@@ -13,8 +14,10 @@ import type { RateLimits } from '../runtime/rate-limits.js';
 import type { CachedAnswer, ResponseCache } from '../runtime/response-cache.js';
 import type { RoutingState } from '../runtime/routing-state.js';
 import type { ResolvedModel } from '../runtime/model-index.js';
+import type { Spend } from '../pricing/spend.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { TapeDeck } from '../tapes/deck.js';
+import type { CaptureStore } from '../capture/store.js';
 import type { Upstream } from '../runtime/upstream.js';
 import type { WebSocketTurn } from '../websocket/turn.js';
 
@@ -96,8 +99,12 @@ export interface GatewayServices {
   readonly tapes: TapeDeck | null;
   /** the seeded draws of fault rules' `rate`, across reloads */
   readonly dice: FaultDice;
+  /** this process's priced spend, across reloads (the spend cap, DESIGN.md §13) */
+  readonly spend: Spend;
   /** keep 2 KB input/output previews (TUI, log_bodies) */
   previews(runtime: Runtime): boolean;
+  /** `proxy.capture_bodies`: where exchanges are kept, or null while capture is off (a reload switches it) */
+  captures: CaptureStore | null;
 }
 
 /**
@@ -154,10 +161,11 @@ export interface RequestContext {
   readonly query: string;
   readonly services: GatewayServices;
   caller: ApiKey | null;
-  body: Record<string, unknown> | null;
+  /** the JSON body: the caller's bytes, scanned (body/request-body.ts); its fields are parsed as stages read them */
+  body: RequestBody | null;
   plan: Plan | null;
-  /** the JSON body sent upstream (model rewritten, masks applied), or null for body-less calls */
-  outgoing: string | null;
+  /** the JSON body sent upstream (the caller's bytes, model rewritten, masks applied), or null for body-less calls */
+  outgoing: Buffer | null;
   /** the proxy asked for stream usage the client did not request: drop that chunk */
   injectedUsage: boolean;
   /** the guardrails that apply to this request (by its model and caller), once chosen */
@@ -170,6 +178,8 @@ export interface RequestContext {
   readonly turn: WebSocketTurn | null;
   /** the request's `x-aisix-fault` header as a rule, once read (faults/choose.ts); unset before */
   faultHeader?: FaultRule | null;
+  /** the request body's bytes as the client sent them (a WebSocket turn: its frame), once read; unset or null before */
+  rawBody?: Buffer | null;
 }
 
 /** The HTTP response of a stage that only HTTP routes run. */

@@ -122,15 +122,16 @@ function coolDown(ctx: RequestContext, c: Candidate, f: Failure): void {
   ctx.services.routing.cool(c.target, seconds);
 }
 
-/** The outgoing body for a candidate: the guarded body with that target's upstream model. */
-function bodyFor(ctx: RequestContext, c: Candidate, first: Candidate): string | null {
+/** The outgoing body for a candidate: the guarded body with that target's upstream model spliced in. */
+function bodyFor(ctx: RequestContext, c: Candidate, first: Candidate): Buffer | null {
   if (c === first || ctx.body === null || ctx.row.protocol === null || c.resolved === null) return ctx.outgoing;
   ctx.row.protocol.setModel(ctx.body, c.resolved.upstreamModel);
-  return JSON.stringify(ctx.body);
+  ctx.outgoing = ctx.body.bytes();
+  return ctx.outgoing;
 }
 
 /** One attempt: a 2xx answer, or the failure (its body read and the error built). */
-async function attempt(ctx: RequestContext, c: Candidate, body: string | null, watch: ClientWatch): Promise<Answered | Failure> {
+async function attempt(ctx: RequestContext, c: Candidate, body: Buffer | null, watch: ClientWatch): Promise<Answered | Failure> {
   const { record } = ctx;
   const abort = new UpstreamAbort();
   watch.current = abort;
@@ -140,6 +141,7 @@ async function attempt(ctx: RequestContext, c: Candidate, body: string | null, w
   };
   try {
     const sentAt = performance.now();
+    record.upstreamStartedAt ??= sentAt; // arrival → here is the capture's queue_ms
     // the upstream, a tape or an injected fault (upstream-source.ts): all answer alike
     const reply = await answerAttempt(ctx, c, {
       upstream: c.upstream,

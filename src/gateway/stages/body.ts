@@ -1,9 +1,9 @@
-// Request bodies: read within the configured limit, parse as a JSON object, and refuse what the
-// route's protocol cannot take (400). A body over the limit is answered 413 only after the rest
-// has been read and dropped — bounded in bytes and time — so the client, still sending, reads the
-// 413 instead of a reset (EPIPE).
-import { isUtf8 } from 'node:buffer';
+// Request bodies: read within the configured limit, scanned as a JSON object (body/request-body.ts:
+// nothing is parsed that no stage reads), and refused when the route's protocol cannot take them
+// (400). A body over the limit is answered 413 only after the rest has been read and dropped —
+// bounded in bytes and time — so the client, still sending, reads the 413 instead of a reset (EPIPE).
 import type { IncomingMessage } from 'node:http';
+import { RequestBody } from '../body/request-body.js';
 import { GatewayError } from '../errors.js';
 import type { RequestContext } from '../routes/context.js';
 
@@ -63,34 +63,22 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Parses the body as a JSON object; 400 otherwise. */
-export function parseJsonObject(raw: Buffer): Record<string, unknown> {
-  // JSON is UTF-8 (RFC 8259): decoding invalid bytes would forward U+FFFD in place of what was sent
-  if (!isUtf8(raw)) throw new GatewayError('bad_request', 'request payload is invalid: the body is not valid UTF-8');
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new GatewayError('bad_request', 'request payload is invalid: invalid JSON request body');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new GatewayError('bad_request', 'request payload is invalid: the body must be a JSON object');
-  }
-  return body as Record<string, unknown>;
-}
-
-/** The model-route body stage: read and parse (or take a WebSocket turn's frame), `model` a string, the protocol's own 400s. */
+/** The model-route body stage: read and scan (or take a WebSocket turn's frame), `model` a string, the protocol's own 400s. */
 export async function readModelBody(ctx: RequestContext): Promise<void> {
   const protocol = ctx.row.protocol;
   if (protocol === null) throw new GatewayError('internal', `route ${ctx.row.name} has no protocol`);
-  // a WebSocket turn's frame was parsed by its session
-  const body = ctx.body ?? parseJsonObject(await readBody(ctx.req, ctx.runtime.config.proxy.requestBodyLimitBytes));
+  // a WebSocket turn's frame was read by its session
+  if (ctx.body === null) {
+    const raw = await readBody(ctx.req, ctx.runtime.config.proxy.requestBodyLimitBytes);
+    ctx.rawBody = raw;
+    ctx.body = RequestBody.read(raw);
+  }
+  const body = ctx.body;
   const model = protocol.model(body);
   if (model === undefined || model === null) throw new GatewayError('bad_request', 'request payload is invalid: `model` field missing', { param: 'model' });
   if (typeof model !== 'string') throw new GatewayError('bad_request', 'request payload is invalid: `model` must be a string', { param: 'model' });
   const invalid = protocol.invalidRequest(body);
   if (invalid !== null) throw new GatewayError('bad_request', invalid);
-  ctx.body = body;
   // a WebSocket turn is always a stream of events
   ctx.record.stream = ctx.row.streams && (ctx.client.transport === 'websocket' || protocol.isStream(body));
 }

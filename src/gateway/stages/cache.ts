@@ -43,7 +43,8 @@ export function cache(ctx: RequestContext): void {
       providerKey: candidate.upstream.key.name,
       // client headers the provider key forwards can change the answer
       headers: forwardedHeaders(candidate, ctx.req.headers),
-      body: ctx.body,
+      // the body as sent (its one full parse, shared with guardrails and tapes)
+      body: ctx.body?.sent() ?? null,
     });
   const hit = noCache ? null : ctx.services.cache.get(keyFor(first));
   ctx.cached = hit;

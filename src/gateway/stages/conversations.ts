@@ -6,20 +6,22 @@
 // upstream, where no guardrail sees them — so they pass the input guardrails here, as a
 // Responses `input` would (block → 422, masks rewrite the items).
 import { responsesProtocol } from '../../protocols/index.js';
+import { RequestBody } from '../body/request-body.js';
 import { GatewayError } from '../errors.js';
 import type { RequestContext } from '../routes/context.js';
 import { mayUse } from '../runtime/model-index.js';
 import { upstreamPath } from '../runtime/upstream.js';
 import { notFound, onlyOpenAiUpstream, ownedBy } from './bind-ids.js';
-import { parseJsonObject, readBody } from './body.js';
+import { readBody } from './body.js';
 import { requestChain } from './guard.js';
 
 /** The body of a write (create, update, add items), checked to be a JSON object; an empty one stays empty. */
 export async function readPassedBody(ctx: RequestContext): Promise<void> {
   const raw = await readBody(ctx.req, ctx.runtime.config.proxy.requestBodyLimitBytes);
+  ctx.rawBody = raw;
   if (raw.length === 0) return;
-  ctx.body = parseJsonObject(raw);
-  ctx.outgoing = raw.toString('utf8');
+  ctx.body = RequestBody.read(raw);
+  ctx.outgoing = raw;
 }
 
 export function resolveConversation(ctx: RequestContext): void {
@@ -49,14 +51,15 @@ export function resolveConversation(ctx: RequestContext): void {
 /** Input guardrails over the `items` a write carries (the same slots as a Responses `input`). */
 export function guardItems(ctx: RequestContext): void {
   const body = ctx.body;
-  if (body === null || !Array.isArray(body.items)) return;
+  if (body === null || body.kind('items') !== 'array') return;
   const chain = requestChain(ctx);
   if (!chain.inputActive) return;
-  const verdict = chain.checkRequest(responsesProtocol, { input: body.items });
+  // the items are parsed (duplicate keys refused) only when a guardrail reads them
+  const verdict = chain.checkRequest(responsesProtocol, { input: body.guarded().items });
   ctx.record.guardrails.push(...verdict.hits);
   if (verdict.blocked !== null) throw new GatewayError('blocked_input', `request blocked by content policy (guardrail '${verdict.blocked.guardrail}')`);
   if (verdict.body !== null) {
-    body.items = verdict.body.input;
-    ctx.outgoing = JSON.stringify(body);
+    body.set('items', verdict.body.input);
+    ctx.outgoing = body.bytes();
   }
 }

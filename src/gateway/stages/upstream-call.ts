@@ -16,8 +16,8 @@ export interface UpstreamCall {
   method: string;
   path: string;
   headers: Record<string, string>;
-  /** a JSON text, or a stream relayed as it arrives (passthrough routes) */
-  body: string | Readable | null;
+  /** a JSON body's bytes or text, or a stream relayed as it arrives (passthrough routes) */
+  body: Buffer | string | Readable | null;
   signal: UpstreamAbort;
   /** time allowed until response headers (0 = none) */
   headersTimeoutMs: number;

@@ -15,7 +15,7 @@ import { readTapeText, serializeTape, TAPE_FORMAT, tapeFile, type Tape, type Tap
 import { tapeKey } from './key.js';
 import { tapReply } from './record.js';
 import { replyFromTape } from './replay.js';
-import { findSecret } from './secrets.js';
+import { findSecret } from '../secrets/search.js';
 
 export interface TapeOptions {
   /** `--record DIR`: where exchanges are written, or null */
@@ -69,7 +69,7 @@ export class TapeDeck {
     tapReply(reply, (response, bytes) => {
       const tape: Tape = { format: TAPE_FORMAT, key, n, request, response };
       const text = serializeTape(tape);
-      const sent = typeof call.body === 'string' ? call.body : (body?.raw.toString('latin1') ?? '');
+      const sent = typeof call.body === 'string' ? call.body : Buffer.isBuffer(call.body) ? call.body.toString('utf8') : (body?.raw.toString('latin1') ?? '');
       const secret = findSecret([text, sent, bytes.toString('utf8'), bytes.toString('latin1')], ctx.runtime.config);
       if (secret !== null) {
         this.bus.emit('warning', { message: `tape not written: ${file} would contain ${secret}; the request was served as usual` });
@@ -146,7 +146,7 @@ function requestOf(ctx: RequestContext, candidate: Candidate, call: UpstreamCall
   // a route with an id in its path (which stored response) or a passthrough route (which target
   // path) is keyed by the path itself, query included
   const route = row.path.includes('{') || row.passthrough !== null ? (ctx.req.url ?? row.name) : row.name;
-  const body = sent !== undefined ? sent : typeof call.body === 'string' ? (JSON.parse(call.body) as unknown) : null;
+  const body = sent !== undefined ? sent : sentJson(ctx, call.body);
   return {
     method: call.method,
     route,
@@ -154,4 +154,10 @@ function requestOf(ctx: RequestContext, candidate: Candidate, call: UpstreamCall
     upstream_model: candidate.resolved?.upstreamModel ?? null,
     body,
   };
+}
+
+/** A JSON call body as a value: the request body's own view when it is what is sent (no second parse). */
+function sentJson(ctx: RequestContext, body: UpstreamCall['body']): unknown {
+  if (Buffer.isBuffer(body)) return ctx.body !== null && ctx.body.bytes() === body ? ctx.body.sent() : (JSON.parse(body.toString('utf8')) as unknown);
+  return typeof body === 'string' ? (JSON.parse(body) as unknown) : null;
 }

@@ -21,14 +21,16 @@ export async function dispatchTurn(ctx: RequestContext): Promise<void> {
   }
   // the socket keeps talking to the account of its earlier turns when this plan allows it
   const target = turn.upstream.choose(plan.candidates);
+  const body = ctx.body;
   if (target !== first && target.resolved !== null) {
-    protocol.setModel(ctx.body, target.resolved.upstreamModel);
-    ctx.outgoing = JSON.stringify(ctx.body);
+    protocol.setModel(body, target.resolved.upstreamModel);
+    ctx.outgoing = body.bytes();
   }
   const owner = { providerKey: target.upstream.key.name, alias: plan.resolved?.alias ?? target.target, caller: ctx.caller?.name ?? null };
   const relay = new TurnRelay({
     socket: turn.socket, record, protocol, guardrails: requestChain(ctx),
     noteResponseId: (id) => ctx.services.responseIds.remember(id, owner),
+    proxy: ctx.runtime.config.proxy,
   });
   const mode = await turn.upstream.open(target, record.id);
   if (ctx.client.gone) return; // left while the upstream socket was opening: nothing is sent
@@ -36,16 +38,16 @@ export async function dispatchTurn(ctx: RequestContext): Promise<void> {
     if (target.resolved !== null) record.upstreamModel = target.resolved.upstreamModel;
     record.attempts.push({ target: target.target, status: 101, error_code: null, ms: 0 });
     relay.flowControl({ pause: () => turn.upstream.pause(), resume: () => turn.upstream.resume() });
-    const exchange = turn.upstream.exchange(ctx.outgoing ?? JSON.stringify(ctx.body), (data) => relay.event(data), target.idleTimeoutMs);
+    const exchange = turn.upstream.exchange((ctx.outgoing ?? body.bytes()).toString('utf8'), (data) => relay.event(data), target.idleTimeoutMs);
     ctx.client.onGone(exchange.abort);
     relay.finish(await exchange.done);
     turn.upstream.resume();
     return;
   }
   // the upstream has no WebSocket mode: this turn is a streamed POST /responses
-  const { type: _type, ...fields } = ctx.body;
-  ctx.body = { ...fields, stream: true };
-  ctx.outgoing = JSON.stringify(ctx.body);
+  body.remove('type');
+  body.set('stream', true);
+  ctx.outgoing = body.bytes();
   const { reply, clearDeadline, candidate, abort } = await attemptAll(ctx, plan);
   ctx.client.onGone(() => abort.abort());
   relay.flowControl({ pause: () => reply.body.pause(), resume: () => reply.body.resume() });

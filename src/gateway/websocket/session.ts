@@ -14,8 +14,10 @@ import { internalError } from '../relay/error.js';
 import { sendErrorEvent } from '../relay/websocket.js';
 import type { GatewayServices, RequestContext } from '../routes/context.js';
 import { WEBSOCKET_ROUTE } from '../routes/table.js';
+import { captureTurn } from '../capture/request.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { parseJsonObject, tooLarge } from '../stages/body.js';
+import { RequestBody } from '../body/request-body.js';
+import { tooLarge } from '../stages/body.js';
 import { rawBytes, rawLength } from './raw-data.js';
 import { TurnClient } from './turn.js';
 import { UpstreamLink } from './upstream-link.js';
@@ -110,8 +112,10 @@ export class ClientSession {
       caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null,
       turn: { socket: this.socket, upstream: this.upstream },
     };
+    if (services.captures !== null) captureTurn(ctx, services.captures, data === null ? null : rawBytes(data));
     try {
       ctx.body = frameBody(data, runtime.config.proxy.requestBodyLimitBytes);
+      ctx.rawBody = ctx.body.raw;
       for (const stage of WEBSOCKET_ROUTE.stages) await stage(ctx);
     } catch (err) {
       const error = err instanceof GatewayError ? err : internalError(err, bus);
@@ -147,13 +151,14 @@ export class ClientSession {
 
 
 /** A frame's body: a JSON object of type `response.create` within the body limit, else a 400 (413). */
-function frameBody(data: RawData | null, limit: number): Record<string, unknown> {
+function frameBody(data: RawData | null, limit: number): RequestBody {
   if (data === null) throw new GatewayError('bad_request', 'frames must be text: a JSON `response.create` event');
   const raw = rawBytes(data);
   if (limit > 0 && raw.length > limit) throw tooLarge(limit);
-  const body = parseJsonObject(raw);
-  if (body.type !== 'response.create') {
-    throw new GatewayError('bad_request', `unsupported event type ${JSON.stringify(body.type ?? null)}: send {"type":"response.create", …}`, { param: 'type' });
+  const body = RequestBody.read(raw);
+  const type = body.get('type');
+  if (type !== 'response.create') {
+    throw new GatewayError('bad_request', `unsupported event type ${JSON.stringify(type ?? null)}: send {"type":"response.create", …}`, { param: 'type' });
   }
   return body;
 }

@@ -6,7 +6,9 @@ import { record } from '../json-fields.js';
 import { renderOpenAiError } from '../openai-error.js';
 import { openAiRequestFields } from '../openai-request.js';
 import type { Protocol } from '../types.js';
-import { chatFrameTexts } from './frame-texts.js';
+import { assembleChat } from './assemble.js';
+import { chatBlockedFrames } from './blocked-frames.js';
+import { chatFrameTexts, chatTextEnds } from './frame-texts.js';
 import { createChatTap } from './stream-tap.js';
 import { chatOutputSlots, chatRequestSlots } from './texts.js';
 import { chatUsage } from './usage.js';
@@ -18,20 +20,23 @@ export const chatProtocol: Protocol = {
   ...openAiRequestFields,
   // missing, not an array, or empty: one message (DESIGN.md §4), as AISIX words it
   invalidRequest: (body) =>
-    Array.isArray(body.messages) && body.messages.length > 0 ? null : 'request payload is invalid: messages array must not be empty',
+    body.kind('messages') === 'array' && !body.isEmpty('messages') ? null : 'request payload is invalid: messages array must not be empty',
   requestSlots: chatRequestSlots,
   outputSlots: chatOutputSlots,
   frameTexts: chatFrameTexts,
   readUsage: chatUsage,
   createTap: createChatTap,
   requestStreamUsage(body) {
-    const options = record(body.stream_options);
+    const options = record(body.get('stream_options'));
     if (options !== null && options.include_usage === true) return false;
-    body.stream_options = { ...(options ?? {}), include_usage: true };
+    body.set('stream_options', { ...(options ?? {}), include_usage: true });
     return true;
   },
   interruptedFrames: (message) =>
     `event: error\ndata: ${JSON.stringify({ error: { message, type: 'upstream_error', code: INTERRUPTED_CODE } })}\n\n`,
+  blockedFrames: chatBlockedFrames,
+  textEnds: chatTextEnds,
   referencedIds: () => ({ responses: [], conversations: [] }),
   renderError: renderOpenAiError,
+  assemble: assembleChat,
 };

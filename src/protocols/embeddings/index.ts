@@ -6,7 +6,7 @@
 import { addContent, addString } from '../json-walk.js';
 import { chatProtocol } from '../chat/index.js';
 import { openAiRequestFields } from '../openai-request.js';
-import type { Protocol, TextSlot } from '../types.js';
+import type { BodyFields, Protocol, TextSlot } from '../types.js';
 
 /** `input` as a string or a list of strings (token arrays carry no text to scan). */
 function inputSlots(body: Record<string, unknown>): TextSlot[] {
@@ -26,8 +26,8 @@ function moderationSlots(body: Record<string, unknown>): TextSlot[] {
   return out;
 }
 
-const missingInput = (body: Record<string, unknown>): string | null =>
-  typeof body.input === 'string' || Array.isArray(body.input) ? null : 'request payload is invalid: `input` must be a string or an array';
+const missingInput = (body: BodyFields): string | null =>
+  body.kind('input') === 'string' || body.kind('input') === 'array' ? null : 'request payload is invalid: `input` must be a string or an array';
 
 const inputOnly: Omit<Protocol, 'name' | 'requestSlots'> = {
   ...openAiRequestFields,
@@ -40,8 +40,11 @@ const inputOnly: Omit<Protocol, 'name' | 'requestSlots'> = {
   createTap: chatProtocol.createTap,
   requestStreamUsage: () => false,
   interruptedFrames: chatProtocol.interruptedFrames,
+  blockedFrames: chatProtocol.blockedFrames,
   referencedIds: chatProtocol.referencedIds,
   renderError: chatProtocol.renderError,
+  // vectors and verdicts: no answer text to put together
+  assemble: () => null,
 };
 
 export const embeddingsProtocol: Protocol = { ...inputOnly, name: 'embeddings', requestSlots: inputSlots };

@@ -6,9 +6,11 @@
 // in-stream error frame for a broken upstream stream, and Anthropic's error envelope. Streams
 // always carry usage, and bodies name no ids the proxy binds to callers.
 import { openAiRequestFields } from '../openai-request.js';
-import type { Protocol } from '../types.js';
+import type { BodyFields, Protocol } from '../types.js';
+import { assembleMessages } from './assemble.js';
 import { renderAnthropicError } from './error.js';
-import { messagesFrameTexts } from './frame-texts.js';
+import { messagesBlockedFrames } from './blocked-frames.js';
+import { messagesFrameTexts, messagesTextEnds } from './frame-texts.js';
 import { createMessagesTap } from './stream-tap.js';
 import { messagesOutputSlots, messagesRequestSlots } from './texts.js';
 import { messagesUsage } from './usage.js';
@@ -17,16 +19,16 @@ export { anthropicErrorType, renderAnthropicError } from './error.js';
 export { TERMINAL_EVENT as MESSAGES_TERMINAL_EVENT } from './stream-tap.js';
 
 /** `messages` must be a non-empty list (Anthropic's wording). */
-function messagesProblem(body: Record<string, unknown>): string | null {
-  const messages = body.messages;
-  if (messages === undefined) return 'messages: Field required';
-  if (!Array.isArray(messages)) return 'messages: Input should be a valid list';
-  return messages.length === 0 ? 'messages: at least one message is required' : null;
+function messagesProblem(body: BodyFields): string | null {
+  const kind = body.kind('messages');
+  if (kind === undefined) return 'messages: Field required';
+  if (kind !== 'array') return 'messages: Input should be a valid list';
+  return body.isEmpty('messages') ? 'messages: at least one message is required' : null;
 }
 
 /** `max_tokens` is required on /v1/messages and must be a positive integer. */
-function maxTokensProblem(body: Record<string, unknown>): string | null {
-  const value = body.max_tokens;
+function maxTokensProblem(body: BodyFields): string | null {
+  const value = body.get('max_tokens');
   if (value === undefined) return 'max_tokens: Field required';
   if (typeof value !== 'number' || !Number.isInteger(value)) return 'max_tokens: Input should be a valid integer';
   return value < 1 ? 'max_tokens: Input should be greater than or equal to 1' : null;
@@ -49,10 +51,13 @@ export const messagesProtocol: Protocol = {
   createTap: createMessagesTap,
   requestStreamUsage: () => false,
   interruptedFrames,
+  blockedFrames: messagesBlockedFrames,
+  textEnds: messagesTextEnds,
   referencedIds: () => ({ responses: [], conversations: [] }),
   renderError: renderAnthropicError,
   // Anthropic names its request id `request-id` (no `x-`)
   requestIdHeader: 'request-id',
+  assemble: assembleMessages,
 };
 
 /** `POST /v1/messages/count_tokens`: no `max_tokens`, no stream, no output text. */

@@ -4,8 +4,10 @@
 import { record } from '../json-fields.js';
 import { renderOpenAiError } from '../openai-error.js';
 import { openAiRequestFields } from '../openai-request.js';
-import type { Protocol, ReferencedIds } from '../types.js';
-import { responsesFrameTexts } from './frame-texts.js';
+import type { BodyFields, Protocol, ReferencedIds } from '../types.js';
+import { assembleResponses } from './assemble.js';
+import { responsesBlockedFrames } from './blocked-frames.js';
+import { responsesFrameTexts, responsesTextEnds } from './frame-texts.js';
 import { createResponsesTap } from './stream-tap.js';
 
 export { TERMINAL_EVENTS as RESPONSES_TERMINAL_EVENTS } from './stream-tap.js';
@@ -28,9 +30,10 @@ function interruptedFrames(message: string, sequence: number, responseId: string
   return `event: error\ndata: ${JSON.stringify(error)}\n\nevent: response.failed\ndata: ${JSON.stringify(failed)}\n\n`;
 }
 
-function referencedIds(body: Record<string, unknown>): ReferencedIds {
-  const responses = typeof body.previous_response_id === 'string' ? [body.previous_response_id] : [];
-  const conversation = body.conversation;
+function referencedIds(body: BodyFields): ReferencedIds {
+  const previous = body.get('previous_response_id');
+  const responses = typeof previous === 'string' ? [previous] : [];
+  const conversation = body.get('conversation');
   const id = typeof conversation === 'string' ? conversation : record(conversation)?.id;
   return { responses, conversations: typeof id === 'string' ? [id] : [] };
 }
@@ -46,6 +49,9 @@ export const responsesProtocol: Protocol = {
   createTap: createResponsesTap,
   requestStreamUsage: () => false,
   interruptedFrames,
+  blockedFrames: responsesBlockedFrames,
+  textEnds: responsesTextEnds,
   referencedIds,
   renderError: renderOpenAiError,
+  assemble: assembleResponses,
 };
