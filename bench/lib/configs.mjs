@@ -14,24 +14,37 @@ export const VARIANTS = {
   'aisix-monitor': { label: 'aisix + keyword guardrail, monitor', guardrail: 'monitor' },
 };
 
-export function configYaml(mockUrl, guardrail) {
+export const NEVER_MATCHES = 'never-matches-xyz';
+
+/**
+ * One aisix config onto the mock: alias `bench` → `model`; `guardrail` null, a mode string
+ * (`block` | `monitor`, on both hooks) or `{ mode, hook }`; `proxy` extra `proxy:` fields;
+ * `forwardHeaders` the provider key's `request.forward_client_headers`.
+ */
+export function configYaml(mockUrl, guardrail, { model = 'mock-echo', proxy = null, pattern = NEVER_MATCHES, forwardHeaders = null } = {}) {
   const hash = createHash('sha256').update(CALLER_KEY).digest('hex');
+  const request = forwardHeaders === null ? '' : `, request: { forward_client_headers: ${JSON.stringify(forwardHeaders)} }`;
   let yaml = `_format_version: "1"
 provider_keys:
-  - { display_name: up, provider: openai, api_key: ${UPSTREAM_KEY}, api_base: ${mockUrl}/v1 }
+  - { display_name: up, provider: openai, api_key: ${UPSTREAM_KEY}, api_base: ${mockUrl}/v1${request} }
 models:
-  - { display_name: bench, provider: openai, model_name: mock-echo, provider_key: up }
+  - { display_name: bench, provider: openai, model_name: ${model}, provider_key: up }
 api_keys:
   - { display_name: bench, key_hash: ${hash}, allowed_models: ["*"] }
 `;
+  if (proxy !== null) {
+    yaml += 'proxy:\n';
+    for (const [key, value] of Object.entries(proxy)) yaml += `  ${key}: ${JSON.stringify(value)}\n`;
+  }
   if (guardrail !== null) {
+    const { mode, hook } = typeof guardrail === 'string' ? { mode: guardrail, hook: 'both' } : guardrail;
     yaml += `guardrails:
-  - name: bench-${guardrail}
+  - name: bench-${mode}
     kind: keyword
-    hook_point: both
-    enforcement_mode: ${guardrail}
+    hook_point: ${hook}
+    enforcement_mode: ${mode}
     patterns:
-      - { kind: literal, value: "never-matches-xyz" }
+      - { kind: literal, value: ${JSON.stringify(pattern)} }
 `;
   }
   return yaml;
@@ -46,4 +59,12 @@ export function writeConfigs(dir, mockUrl) {
     writeFileSync(paths[name], configYaml(mockUrl, guardrail));
   }
   return paths;
+}
+
+/** Writes `name`.yaml into `dir` (configYaml's arguments); returns its path. */
+export function writeConfig(dir, name, mockUrl, guardrail, options) {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(path, configYaml(mockUrl, guardrail, options));
+  return path;
 }
