@@ -1,6 +1,8 @@
 // Runs the chain's members for one stage over a set of texts. Block-mode members block on their
 // first matching block rule or rewrite the texts with their mask rules (later members see the
-// masked text); monitor-mode members only record what would have fired.
+// masked text); monitor-mode members only record what would have fired. The one place that
+// decides: hold mode runs it over plain strings (`evaluate`), window mode over its growing texts
+// (window-scan.ts), through `ChainText`.
 import type { GuardrailHit } from '../events/types.js';
 import { scanText } from './mask.js';
 import type { BlockedBy, Member, Rule, ScanText, Stage } from './types.js';
@@ -17,35 +19,83 @@ export interface EvaluateOptions {
   monitorOnly?: boolean;
 }
 
+/** A text as the rules see it at one point of the chain. */
+export interface ChainText<T> {
+  matches(rule: Rule): boolean;
+  /** the text after `rule`'s masks (itself when they rewrote nothing), and whether they rewrote it */
+  maskWith(rule: Rule): { text: T; changed: boolean };
+}
+
+export interface ChainEvaluation<T> {
+  blocked: BlockedBy | null;
+  hits: GuardrailHit[];
+  /** each text as the chain left it, in the order given (unspecified when blocked) */
+  texts: T[];
+}
+
+/** Hold mode's text: a whole string. */
+class PlainText implements ChainText<PlainText> {
+  constructor(readonly scan: ScanText) {}
+
+  matches(rule: Rule): boolean {
+    return rule.matches(this.scan);
+  }
+
+  maskWith(rule: Rule): { text: PlainText; changed: boolean } {
+    const out = rule.mask(this.scan.text);
+    return out === this.scan.text ? { text: this, changed: false } : { text: new PlainText(scanText(out)), changed: true };
+  }
+}
+
 function hit(member: Member, stage: Stage, action: GuardrailHit['action'], rule: Rule): GuardrailHit {
   return { name: member.name, stage, action, rule: rule.name };
 }
 
-function monitor(member: Member, stage: Stage, texts: readonly ScanText[], hits: GuardrailHit[]): void {
+function monitor<T extends ChainText<T>>(member: Member, stage: Stage, texts: readonly T[], hits: GuardrailHit[]): void {
   for (const rule of member.rules) {
-    if (!texts.some((t) => rule.matches(t))) continue;
+    if (!texts.some((t) => t.matches(rule))) continue;
     hits.push(hit(member, stage, 'monitor', rule));
     if (member.firstMatchOnly) return;
   }
 }
 
-/** Applies one member's mask rules in order; returns the rewritten texts (same array if none). */
-function applyMasks(member: Member, stage: Stage, texts: ScanText[], hits: GuardrailHit[]): ScanText[] {
+/** Applies one member's mask rules in order; returns the rewritten texts. */
+function applyMasks<T extends ChainText<T>>(member: Member, stage: Stage, texts: T[], hits: GuardrailHit[]): T[] {
   let current = texts;
   for (const rule of member.rules) {
     if (rule.action !== 'mask') continue;
     let fired = false;
-    const next = current.map((t) => {
-      const out = rule.mask(t.text);
-      if (out === t.text) return t;
-      fired = true;
-      return scanText(out);
+    current = current.map((t) => {
+      const { text, changed } = t.maskWith(rule);
+      fired ||= changed;
+      return text;
     });
-    if (!fired) continue;
-    hits.push(hit(member, stage, 'mask', rule));
-    current = next;
+    if (fired) hits.push(hit(member, stage, 'mask', rule));
   }
   return current;
+}
+
+export function evaluateChain<T extends ChainText<T>>(
+  members: readonly Member[],
+  stage: Stage,
+  texts: readonly T[],
+  options: EvaluateOptions = {},
+): ChainEvaluation<T> {
+  let current = [...texts];
+  const hits: GuardrailHit[] = [];
+  for (const member of members) {
+    if (member.mode === 'monitor' || options.monitorOnly) {
+      monitor(member, stage, current, hits);
+      continue;
+    }
+    const block = member.rules.find((r) => r.action === 'block' && current.some((t) => t.matches(r)));
+    if (block) {
+      hits.push(hit(member, stage, 'block', block));
+      return { blocked: { guardrail: member.name, rule: block.name }, hits, texts: current };
+    }
+    current = applyMasks(member, stage, current, hits);
+  }
+  return { blocked: null, hits, texts: current };
 }
 
 export function evaluate(
@@ -55,23 +105,11 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): Evaluation {
   const originals = [...new Set(texts)].filter((t) => t.length > 0);
-  let current = originals.map(scanText);
-  const hits: GuardrailHit[] = [];
-  for (const member of members) {
-    if (member.mode === 'monitor' || options.monitorOnly) {
-      monitor(member, stage, current, hits);
-      continue;
-    }
-    const block = member.rules.find((r) => r.action === 'block' && current.some((t) => r.matches(t)));
-    if (block) {
-      hits.push(hit(member, stage, 'block', block));
-      return { blocked: { guardrail: member.name, rule: block.name }, hits, masked: new Map() };
-    }
-    current = applyMasks(member, stage, current, hits);
-  }
+  const { blocked, hits, texts: current } = evaluateChain(members, stage, originals.map((t) => new PlainText(scanText(t))), options);
+  if (blocked) return { blocked, hits, masked: new Map() };
   const masked = new Map<string, string>();
   originals.forEach((orig, i) => {
-    const now = current[i]?.text;
+    const now = current[i]?.scan.text;
     if (now !== undefined && now !== orig) masked.set(orig, now);
   });
   return { blocked: null, hits, masked };

@@ -1,8 +1,11 @@
 // Compiles a `keyword` guardrail: literals become lower-cased needles compared against the
 // scanned text's (once computed) lower-case copy; regex patterns are compiled once with their
-// translated flags. Keyword rules only ever block; the first matching rule wins.
+// translated flags (global, so one scan serves hold mode's test from the start and window mode's
+// resumable scan from any position, window-scan.ts). Keyword rules only ever block; the first
+// matching rule wins. Any match counts, the empty one too (as `RegExp.test`).
 import type { KeywordGuardrail, KeywordPattern } from '../config/types.js';
-import type { Rule, ScanText } from './types.js';
+import type { Candidate, Rule, ScanText } from './types.js';
+import { regexBehind, regexMatchLength, scanReach } from './window-length.js';
 
 function literalRule(value: string): Rule {
   const needle = value.toLowerCase();
@@ -11,6 +14,7 @@ function literalRule(value: string): Rule {
     action: 'block',
     matches: (text: ScanText) => text.lower().includes(needle),
     mask: (text: string) => text,
+    scan: { kind: 'lowered', needle },
   };
 }
 
@@ -18,16 +22,29 @@ function regexRule(pattern: KeywordPattern, guardrail: string): Rule {
   const source = pattern.regex ?? { source: pattern.value, flags: '' };
   let regex: RegExp;
   try {
-    regex = new RegExp(source.source, source.flags.replace(/[gy]/g, ''));
+    regex = new RegExp(source.source, `${source.flags.replace(/[gy]/g, '')}g`);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`guardrail '${guardrail}': pattern ${JSON.stringify(pattern.value)} does not compile: ${reason}`);
   }
+  const next = (s: string, from: number): Candidate | null => {
+    regex.lastIndex = from;
+    const m = regex.exec(s);
+    return m ? { at: m.index, next: m.index + 1, span: [m.index, m.index + m[0].length] } : null;
+  };
   return {
     name: pattern.value,
     action: 'block',
-    matches: (text: ScanText) => regex.test(text.text),
+    matches: (text: ScanText) => next(text.text, 0) !== null,
     mask: (text: string) => text,
+    scan: {
+      kind: 'pattern',
+      reach: scanReach(regexMatchLength(source.source, source.flags)),
+      behind: regexBehind(source.source, source.flags),
+      spanBehind: 0,
+      replacement: '',
+      next,
+    },
   };
 }
 

@@ -1,7 +1,9 @@
 // Regex-backed rules: finding a (validated) match and rewriting every match to a replacement.
 // Shared by pii detectors and custom patterns. Regexes arrive compiled (global flag set) and
-// are reused across calls; a capture group narrows the masked span to group 1.
-import type { Rule, ScanText } from './types.js';
+// are reused across calls; a capture group narrows the masked span to group 1. One scan, candidate
+// by candidate (`candidate`), serves hold mode's `matches` and `mask` and window mode's resumable
+// scan (window-scan.ts), so both find the same matches.
+import type { Candidate, Rule, ScanText } from './types.js';
 
 export interface PatternRuleSpec {
   name: string;
@@ -16,6 +18,9 @@ export interface PatternRuleSpec {
   validate?: (match: string) => boolean;
   /** cheap pre-check: when it says false the regex is not run at all */
   mightMatch?: (text: string) => boolean;
+  /** window mode: characters a match can read from its start, and before it (Infinity: unknown) */
+  reach: number;
+  behind: number;
 }
 
 /** `email` → `[EMAIL_REDACTED]`: upper-cased, every non-alphanumeric turned into `_`. */
@@ -42,39 +47,47 @@ function spanOf(spec: PatternRuleSpec, m: RegExpExecArray): [number, number] | n
   return end > start ? [start, end] : null;
 }
 
-export function patternRule(spec: PatternRuleSpec): Rule {
+/** The first candidate at or after `from`; a rejected one may hide a valid one inside it, so the scan goes on after its start. */
+function candidate(spec: PatternRuleSpec, s: string, from: number): Candidate | null {
   const { regex } = spec;
+  regex.lastIndex = from;
+  const m = regex.exec(s);
+  if (!m) return null;
+  const span = spanOf(spec, m);
+  return { at: m.index, next: span ? regex.lastIndex : m.index + 1, span };
+}
+
+export function patternRule(spec: PatternRuleSpec): Rule {
   return {
     name: spec.name,
     action: spec.action,
     matches(text: ScanText): boolean {
       const s = text.text;
       if (spec.mightMatch && !spec.mightMatch(s)) return false;
-      regex.lastIndex = 0;
-      for (let m = regex.exec(s); m; m = regex.exec(s)) {
-        if (spanOf(spec, m)) return true;
-        regex.lastIndex = m.index + 1; // a rejected candidate may hide a valid one inside it
-      }
+      for (let c = candidate(spec, s, 0); c; c = candidate(spec, s, c.next)) if (c.span) return true;
       return false;
     },
     mask(s: string): string {
       if (spec.mightMatch && !spec.mightMatch(s)) return s;
-      regex.lastIndex = 0;
       let out = '';
       let last = 0;
       let changed = false;
-      for (let m = regex.exec(s); m; m = regex.exec(s)) {
-        const span = spanOf(spec, m);
-        if (!span) {
-          regex.lastIndex = m.index + 1;
-          continue;
-        }
-        if (span[0] < last) continue;
+      for (let c = candidate(spec, s, 0); c; c = candidate(spec, s, c.next)) {
+        const span = c.span;
+        if (!span || span[0] < last) continue;
         out += s.slice(last, span[0]) + spec.replacement;
         last = span[1];
         changed = true;
       }
       return changed ? out + s.slice(last) : s;
+    },
+    scan: {
+      kind: 'pattern',
+      reach: spec.reach,
+      behind: spec.behind,
+      spanBehind: spec.group ? spec.behind : 0,
+      replacement: spec.replacement,
+      next: (s, from) => candidate(spec, s, from),
     },
   };
 }

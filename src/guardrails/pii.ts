@@ -1,10 +1,13 @@
 // Compiles a `pii` guardrail into rules: its detectors in the order written, then its custom
 // patterns. Each rule resolves its action (own or default_action) and its replacement
-// (`[<NAME>_REDACTED]` or the literal `replacement`) once, at build time.
+// (`[<NAME>_REDACTED]` or the literal `replacement`) once, at build time, and how far a match can
+// read around its start (window mode, window-length.ts).
 import type { PiiCustomPattern, PiiDetector, PiiGuardrail } from '../config/types.js';
 import { compileScanRegex, patternRule, redactionLabel } from './mask.js';
 import { DETECTORS } from './pii-detectors.js';
 import type { Rule } from './types.js';
+import { regexBehind, regexMatchLength, scanReach } from './window-length.js';
+import { detectorLength } from './window-rules.js';
 
 function detectorRule(detector: PiiDetector, guardrail: PiiGuardrail): Rule {
   const def = DETECTORS[detector.type];
@@ -14,6 +17,8 @@ function detectorRule(detector: PiiDetector, guardrail: PiiGuardrail): Rule {
     regex: def.regex,
     group: false,
     replacement: redactionLabel(detector.type),
+    reach: scanReach(detectorLength(detector.type)),
+    behind: regexBehind(def.regex.source, def.regex.flags),
     ...(def.validate ? { validate: def.validate } : {}),
     ...(def.mightMatch ? { mightMatch: def.mightMatch } : {}),
   });
@@ -33,6 +38,8 @@ function customRule(pattern: PiiCustomPattern, guardrail: PiiGuardrail): Rule {
     regex: compiled.regex,
     group: compiled.group,
     replacement: pattern.replacement ?? redactionLabel(pattern.name),
+    reach: scanReach(regexMatchLength(pattern.regex.source, pattern.regex.flags)),
+    behind: regexBehind(pattern.regex.source, pattern.regex.flags),
   });
 }
 

@@ -72,6 +72,35 @@ export interface ScanText {
   lower(): string;
 }
 
+/** One step of a regex rule's left-to-right scan (mask.ts): a candidate match in the scanned string. */
+export interface Candidate {
+  /** where the match starts */
+  readonly at: number;
+  /** where the scan goes on (`lastIndex` for the next candidate) */
+  readonly next: number;
+  /** the [start, end) span it masks; null when the rule rejects it (a failed check, an empty span) */
+  readonly span: readonly [number, number] | null;
+}
+
+/**
+ * How window mode (window-scan.ts) runs a rule over a text that grows at its end, re-reading only
+ * what is not settled: a literal by its lower-cased needle; a regex rule by the very scan its
+ * `matches` and `mask` loop over (`next`), with how far a candidate can read after its start
+ * (`reach`) and before it (`behind`) — Infinity when unknown: then the text is scanned whole.
+ */
+export type RuleScan =
+  | { readonly kind: 'lowered'; readonly needle: string }
+  | {
+      readonly kind: 'pattern';
+      readonly reach: number;
+      readonly behind: number;
+      /** how far before its match a masked span can start (a capture group inside a lookbehind) */
+      readonly spanBehind: number;
+      readonly replacement: string;
+      /** the first candidate at or after `from` in `s` (what comes before `from` is read as context only) */
+      next(s: string, from: number): Candidate | null;
+    };
+
 /** One compiled rule: a keyword pattern, a pii detector or a custom pattern. */
 export interface Rule {
   /** what a hit reports: the keyword value, the detector type or the custom pattern name */
@@ -80,6 +109,8 @@ export interface Rule {
   matches(text: ScanText): boolean;
   /** mask rules only: the text with every match rewritten; the same string when none matched */
   mask(text: string): string;
+  /** window mode: the same matching, resumable over a growing text */
+  readonly scan: RuleScan;
 }
 
 /** One enabled guardrail with at least one rule, ready to run. */

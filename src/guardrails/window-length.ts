@@ -5,7 +5,9 @@
 // `*`, `+`, `{n,}` over something that consumes text are unbounded; a backreference is unknown
 // (unbounded); lookarounds, anchors and `\b` consume nothing. A lookahead (or `$`, `\b`, `\B`) can
 // read past the end of its match, so the window also covers that reach, and such a regex is
-// flagged: near the end of the text seen so far its verdict can still change.
+// flagged: near the end of the text seen so far its verdict can still change. `regexBehind` says how
+// far before a match's start a regex can read (lookbehinds, `\b`, `^`), for window mode's
+// incremental scan (window-scan.ts), which re-reads only that much text before where it resumes.
 export type MatchLength =
   | { readonly bounded: true; readonly length: number; readonly readsAhead: boolean }
   | { readonly bounded: false; readonly why: 'unbounded' | 'backreference' };
@@ -17,11 +19,17 @@ interface Measure {
   reach: number;
   readsAhead: boolean;
   backref: boolean;
+  /** how many characters before its start it may inspect (Infinity: unknown) */
+  behind: number;
+  /** holds a lookahead group (not just `$` or `\b`) */
+  lookahead: boolean;
 }
 
-const EMPTY: Measure = { len: 0, reach: 0, readsAhead: false, backref: false };
-const atom = (width: number): Measure => ({ len: width, reach: width, readsAhead: false, backref: false });
-const LOOKS_AHEAD: Measure = { len: 0, reach: 1, readsAhead: true, backref: false };
+const EMPTY: Measure = { len: 0, reach: 0, readsAhead: false, backref: false, behind: 0, lookahead: false };
+const atom = (width: number): Measure => ({ ...EMPTY, len: width, reach: width });
+/** `$`, `\b`, `\B`: read the next character; the last two (and `^` under `m`) the previous one too */
+const LOOKS_AHEAD: Measure = { ...EMPTY, reach: 1, readsAhead: true, behind: 1 };
+const LOOKS_BEHIND: Measure = { ...EMPTY, behind: 1 };
 
 /** A literal compared case-insensitively: its lower-cased form can be the longer one. */
 export function literalMatchLength(value: string): MatchLength {
@@ -36,16 +44,31 @@ export function regexMatchLength(source: string, flags: string): MatchLength {
   return { bounded: true, length: Math.max(m.len, m.reach - 1), readsAhead: m.readsAhead };
 }
 
+/** How many characters from a match's start a rule may read (window W covers `reach - 1`); Infinity when unbounded. */
+export function scanReach(length: MatchLength): number {
+  return length.bounded ? length.length + 1 : Infinity;
+}
+
+/** How many characters before a match's start the regex may read; Infinity when that is unknown. */
+export function regexBehind(source: string, flags: string): number {
+  return new RegexMeasure(source, flags.includes('u')).measure().behind;
+}
+
+/** What two parts share whichever way they combine (the second starts at or after the first). */
+function joined(a: Measure, b: Measure): Pick<Measure, 'readsAhead' | 'backref' | 'behind' | 'lookahead'> {
+  return { readsAhead: a.readsAhead || b.readsAhead, backref: a.backref || b.backref, behind: Math.max(a.behind, b.behind), lookahead: a.lookahead || b.lookahead };
+}
+
 function sequence(a: Measure, b: Measure): Measure {
-  return { len: a.len + b.len, reach: Math.max(a.reach, a.len + b.reach), readsAhead: a.readsAhead || b.readsAhead, backref: a.backref || b.backref };
+  return { len: a.len + b.len, reach: Math.max(a.reach, a.len + b.reach), ...joined(a, b) };
 }
 
 function either(a: Measure, b: Measure): Measure {
-  return { len: Math.max(a.len, b.len), reach: Math.max(a.reach, b.reach), readsAhead: a.readsAhead || b.readsAhead, backref: a.backref || b.backref };
+  return { len: Math.max(a.len, b.len), reach: Math.max(a.reach, b.reach), ...joined(a, b) };
 }
 
 function repeat(m: Measure, max: number): Measure {
-  if (max === 0) return { ...EMPTY, backref: m.backref };
+  if (max === 0) return { ...EMPTY, backref: m.backref, behind: m.behind, lookahead: m.lookahead };
   if (m.len === 0) return m; // repeating what consumes nothing reads no further
   if (!Number.isFinite(max)) return { ...m, len: Infinity, reach: Infinity };
   return { ...m, len: m.len * max, reach: (max - 1) * m.len + m.reach };
@@ -105,7 +128,7 @@ class RegexMeasure {
     if (c === '\\') return this.escape();
     this.i++;
     if (c === '.') return atom(this.unicode ? 2 : 1);
-    if (c === '^') return EMPTY;
+    if (c === '^') return LOOKS_BEHIND;
     if (c === '$') return LOOKS_AHEAD;
     if (this.unicode && isHighSurrogate(c) && isLowSurrogate(this.src[this.i])) {
       this.i++;
@@ -127,9 +150,12 @@ class RegexMeasure {
     }
     const inner = this.alternation();
     if (this.src[this.i] === ')') this.i++;
-    // what a lookbehind reads lies before the match: the scanner always has that text
-    if (kind === 'behind') return { ...EMPTY, backref: inner.backref };
-    if (kind === 'ahead') return { len: 0, reach: inner.reach, readsAhead: true, backref: inner.backref };
+    // what a lookbehind reads lies before the match (a lookahead inside one could read past it: unknown)
+    if (kind === 'behind') {
+      const behind = inner.lookahead || inner.backref ? Infinity : inner.len + inner.behind + 1;
+      return { ...EMPTY, backref: inner.backref, behind, lookahead: inner.lookahead };
+    }
+    if (kind === 'ahead') return { ...EMPTY, reach: inner.reach, readsAhead: true, backref: inner.backref, behind: inner.behind, lookahead: true };
     return inner;
   }
 

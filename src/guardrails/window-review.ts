@@ -15,20 +15,25 @@
 // A block found while nothing is settled near the end of the text (a rule that reads past its
 // match: lookahead, `$`, `\b`) may still vanish with the next delta: then nothing more is released
 // until the text decides (or the stream ends). Masks rewrite held frames, every copy, before they
-// leave: copies as hold mode does, deltas by lining the key's text up with its masked form (the
-// masker is hold mode's `evaluate`), so a span straddling deltas goes out in the first of them.
+// leave: copies as hold mode does, deltas by lining the key's text up with its masked form, so a
+// span straddling deltas goes out in the first of them.
+//
+// The verdict is hold mode's `evaluate` over the whole text seen so far, computed incrementally
+// (window-scan.ts: each rule re-reads only the unsettled end and the context before it), so the
+// work of a stream grows with its length, not with its length times its frames.
 import type { GuardrailHit } from '../events/types.js';
 import type { Path, TextSlot } from '../protocols/types.js';
 import { editInPlace, type Edit } from './edit.js';
-import { evaluate } from './evaluate.js';
+import { evaluateChain } from './evaluate.js';
 import { parseFrameJson, type FrameExtractor } from './stream-texts.js';
 import { maskedSlotEdits, textEdits } from './text-edits.js';
 import type { BlockedBy, Member } from './types.js';
 import { Alignment } from './window-align.js';
+import { ScanNode, type ScanStats } from './window-scan.js';
 
 interface KeyText {
   /** the key's original text so far */
-  text: string;
+  readonly text: ScanNode;
   complete: boolean;
   /** released so far: characters of the original covered, characters of the masked text sent */
   sentFrom: number;
@@ -61,6 +66,7 @@ export type WindowStep =
   | { readonly kind: 'unreadable' };
 
 interface KeyAlignment {
+  /** the masked text from `baseTo` on */
   readonly masked: string;
   readonly align: Alignment;
   readonly baseFrom: number;
@@ -74,7 +80,9 @@ function isDataFrame(data: string | null): boolean {
 
 export class WindowReview {
   private readonly keys = new Map<string, KeyText>();
-  private readonly copies: string[] = [];
+  /** each distinct whole copy's text, scanned once */
+  private readonly copies = new Map<string, ScanNode>();
+  private readonly stats: ScanStats = { chars: 0 };
   private readonly held: HeldFrame[] = [];
   private total = 0;
   private sent = 0;
@@ -95,6 +103,11 @@ export class WindowReview {
     return this.latestHits;
   }
 
+  /** Characters the rules have read so far (a stream's whole text is read about once). */
+  get scannedChars(): number {
+    return this.stats.chars;
+  }
+
   /** Frames released so far. */
   get released(): number {
     return this.sent;
@@ -108,14 +121,14 @@ export class WindowReview {
     const held: HeldDelta[] = [];
     for (const d of deltas) {
       let key = this.keys.get(d.key);
-      if (key === undefined) this.keys.set(d.key, (key = { text: '', complete: false, sentFrom: 0, sentTo: 0 }));
+      if (key === undefined) this.keys.set(d.key, (key = { text: new ScanNode(this.stats), complete: false, sentFrom: 0, sentTo: 0 }));
       key.complete = false; // more text after its end: it is open again (nothing of it leaves early from here)
       const start = key.text.length;
-      key.text += d.text;
+      key.text.append(d.text);
       this.total += d.text.length;
       held.push({ key: d.key, path: d.path, start, end: key.text.length, text: d.text });
     }
-    for (const slot of slots) this.copies.push(slot.text);
+    for (const slot of slots) if (slot.text.length > 0 && !this.copies.has(slot.text)) this.copies.set(slot.text, this.copy(slot.text));
     for (const prefix of json === undefined || this.ends === undefined ? [] : this.ends(json)) {
       for (const [name, key] of this.keys) if (name === prefix || (prefix.endsWith('|') && name.startsWith(prefix))) key.complete = true;
     }
@@ -131,9 +144,13 @@ export class WindowReview {
     while (count < this.held.length && (final || this.releasable(this.held[count] as HeldFrame))) count++;
     // nothing could leave yet: the verdict can wait for the next frame (a block is still found before anything leaves)
     if (count === 0 && !final) return { kind: 'release', frames: [] };
-    const texts = [...this.copies];
-    for (const key of this.keys.values()) texts.push(key.text);
-    const { blocked, hits, masked } = evaluate(this.members, 'output', texts);
+    const texts = [...this.copies.values()];
+    const keys = [...this.keys.values()].filter((k) => k.text.length > 0);
+    for (const key of keys) {
+      key.text.closed = final;
+      texts.push(key.text);
+    }
+    const { blocked, hits, texts: after } = evaluateChain(this.members, 'output', texts);
     this.latestHits = hits;
     if (blocked !== null) {
       // a match that reads past its end may be undone by the next delta: release nothing until then
@@ -141,11 +158,25 @@ export class WindowReview {
       return { kind: 'blocked', blocked };
     }
     if (count === 0) return { kind: 'release', frames: [] };
-    const aligned = this.align(this.held.slice(0, count), masked, final);
+    const masked = new Map<string, string>();
+    const maskedKeys = new Map<KeyText, ScanNode>();
+    texts.forEach((text, i) => {
+      const now = after[i] as ScanNode;
+      if (i >= this.copies.size) maskedKeys.set(keys[i - this.copies.size] as KeyText, now);
+      else if (!now.same && now.text() !== text.text()) masked.set(text.text(), now.text());
+    });
+    const aligned = this.align(this.held.slice(0, count), maskedKeys, final);
     if (aligned === null) return { kind: 'release', frames: [] };
     const frames = this.held.splice(0, count).map((f) => this.render(f, masked, aligned));
     this.sent += count;
     return { kind: 'release', frames };
+  }
+
+  /** A whole copy: its text never grows, so it is settled from the start. */
+  private copy(text: string): ScanNode {
+    const node = new ScanNode(this.stats, text);
+    node.closed = true;
+    return node;
   }
 
   private releasable(frame: HeldFrame): boolean {
@@ -157,19 +188,19 @@ export class WindowReview {
   }
 
   /** Lines up the masked keys the frames touch; null when one cannot be lined up yet (wait). */
-  private align(frames: readonly HeldFrame[], masked: ReadonlyMap<string, string>, final: boolean): Map<string, KeyAlignment> | null {
+  private align(frames: readonly HeldFrame[], masked: ReadonlyMap<KeyText, ScanNode>, final: boolean): Map<string, KeyAlignment> | null {
     const out = new Map<string, KeyAlignment>();
     for (const frame of frames) {
       for (const d of frame.deltas) {
         if (out.has(d.key)) continue;
         const key = this.keys.get(d.key) as KeyText;
-        const text = masked.get(key.text) ?? key.text;
-        if (text === key.text && key.sentFrom === key.sentTo) continue; // nothing masked: identity
+        const text = masked.get(key) ?? key.text;
+        if (text.same && key.sentFrom === key.sentTo) continue; // nothing masked: identity
         const from = key.text.slice(key.sentFrom);
         const to = text.slice(key.sentTo);
         const align = Alignment.of(from, to) ?? (final ? Alignment.coarse(from, to) : null);
         if (align === null) return null;
-        out.set(d.key, { masked: text, align, baseFrom: key.sentFrom, baseTo: key.sentTo });
+        out.set(d.key, { masked: to, align, baseFrom: key.sentFrom, baseTo: key.sentTo });
       }
     }
     return out;
@@ -198,7 +229,7 @@ export class WindowReview {
     }
     const cut = a.align.map(d.end - a.baseFrom);
     const end = a.baseTo + cut.to;
-    const value = a.masked.slice(key.sentTo, end);
+    const value = a.masked.slice(key.sentTo - a.baseTo, end - a.baseTo);
     key.sentFrom = a.baseFrom + cut.from;
     key.sentTo = end;
     return value;
