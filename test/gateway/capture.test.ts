@@ -260,7 +260,8 @@ describe('no secret in a capture', () => {
 
 describe('limits and switches', () => {
   it('keeps the latest capture_keep exchanges (the 4th evicts the 1st) and cuts bodies at capture_max_bytes', async () => {
-    const small = await startStack({ yaml: configYaml({ proxy: { capture_bodies: true, capture_keep: 3, capture_max_bytes: 64 } }) });
+    // small exchanges: the count evicts, not the byte budget (capture-secrets.test.ts)
+    const small = await startStack({ yaml: configYaml({ proxy: { capture_bodies: true, capture_keep: 3, capture_max_bytes: 2048 } }) });
     try {
       const ids: string[] = [];
       for (const input of ['one', 'two', 'three', 'four']) {
@@ -270,14 +271,14 @@ describe('limits and switches', () => {
       }
       await small.waitForEvents(4);
       expect(ids.map((id) => small.gateway.captures?.get(id) !== undefined)).toEqual([false, true, true, true]);
-      const long = 'é'.repeat(100);
+      const long = 'é'.repeat(1100);
       const res = await fetch(`${small.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${CALLER_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt', input: long }) });
       const answer = await res.text();
       const { x } = await captured(small, res.headers.get('x-aisix-request-id') ?? '');
       const sentBytes = Buffer.byteLength(JSON.stringify({ model: 'gpt', input: long }));
       expect(x.request.body).toMatchObject({ encoding: 'utf8', bytes: sentBytes, truncated: true });
-      expect(Buffer.byteLength(x.request.body?.text ?? '')).toBeLessThanOrEqual(64);
-      expect(Buffer.byteLength(x.request.body?.text ?? '')).toBeGreaterThanOrEqual(61); // cut on a character boundary
+      expect(Buffer.byteLength(x.request.body?.text ?? '')).toBeLessThanOrEqual(2048);
+      expect(Buffer.byteLength(x.request.body?.text ?? '')).toBeGreaterThanOrEqual(2045); // cut on a character boundary
       expect(JSON.stringify({ model: 'gpt', input: long }).startsWith(x.request.body?.text ?? '-')).toBe(true);
       expect(x.response.body).toMatchObject({ bytes: Buffer.byteLength(answer), truncated: true });
       expect(x.response.assembled).toBeNull(); // a JSON cut short is no answer
@@ -322,13 +323,13 @@ describe('the parts on their own', () => {
   });
 
   it('the store: a repeated id replaces the earlier exchange and counts as the newest; a smaller keep drops the oldest', () => {
-    const store = new CaptureStore(2);
+    const store = new CaptureStore(2, 1024);
     store.put(exchange('a', '1'));
     store.put(exchange('b', '1'));
     store.put(exchange('a', '2'));
     store.put(exchange('c', '1'));
     expect([store.get('a')?.response.body?.text, store.get('b'), store.get('c')?.id]).toEqual(['2', undefined, 'c']);
-    store.resize(1);
+    store.resize(1, 1024);
     expect([store.size, store.get('c')?.id]).toEqual([1, 'c']);
   });
 

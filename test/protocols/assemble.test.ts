@@ -1,7 +1,8 @@
 // The protocols' answer assemblers (DESIGN.md §13, the inspector's "assembled" answer): each
 // format's JSON answer and its stream, written after the documented event sequences, give the same
 // text, reasoning and tool calls — Responses (output_text, reasoning summaries, function_call
-// items and argument deltas), chat (content and tool_calls deltas joined per index), Messages
+// items and argument deltas), chat (content and tool_calls deltas joined per index, a repeated
+// name kept once, reasoning in both of its fields counted once), Messages
 // (text, thinking, tool_use with input_json_delta); what is not an answer of the format is null.
 import { describe, expect, it } from 'vitest';
 import { chatProtocol, embeddingsProtocol, messagesProtocol, responsesProtocol } from '../../src/protocols/index.js';
@@ -92,6 +93,20 @@ describe('chat completions', () => {
     };
     expect(chatProtocol.assemble({ json: completion })).toEqual(expected);
     expect(chatProtocol.assemble({ frames })).toEqual(expected);
+  });
+
+  it('a tool call name a server repeats on every delta is the name (not repeated); reasoning sent in both fields counts once', () => {
+    const repeated = [
+      chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { name: 'get_weather', arguments: '{"city":' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { name: '', arguments: '"Paris"}' } }] }),
+      chunk({ reasoning_content: 'The user ', reasoning: 'The user ' }),
+      chunk({ reasoning: 'wants weather.', reasoning_content: 'wants weather.' }),
+    ];
+    expect(chatProtocol.assemble({ frames: repeated })).toEqual({ text: '', reasoning: 'The user wants weather.', tool_calls: [{ id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
+    const both = { ...completion, choices: [{ ...completion.choices[0], message: { ...completion.choices[0]?.message, reasoning: 'The user wants weather.' } }] };
+    expect(chatProtocol.assemble({ json: both })?.reasoning).toBe('The user wants weather.');
+    expect(chatProtocol.assemble({ frames: [chunk({ reasoning: 'only the other field' })] })?.reasoning).toBe('only the other field');
   });
 
   it('embeddings and moderations have no answer to assemble', () => {

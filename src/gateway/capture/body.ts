@@ -6,10 +6,10 @@
 import { isUtf8 } from 'node:buffer';
 import type { Config } from '../../config/types.js';
 import type { CapturedBody } from '../../events/capture.js';
-import { redactSecrets } from '../secrets/search.js';
+import { MAX_SECRET, redactSecrets } from '../secrets/search.js';
 
 /** held beyond the cap: longer than any key, so a key across the cut is redacted whole */
-const SLACK_BYTES = 4096;
+const SLACK_BYTES = MAX_SECRET;
 
 export class BodyTap {
   private readonly chunks: Buffer[] = [];

@@ -58,7 +58,7 @@ function exchangeOf(x: Exchange): CapturedExchange {
       status: event.status,
       headers: x.responseHeaders,
       body,
-      assembled: assembleCaptured(x.protocol, event.status, body, x.form),
+      assembled: assembleCaptured(x.protocol, event.status, body, x.form, config),
     },
     timings: {
       queue_ms: record.upstreamStartedAt === null ? null : round(record.upstreamStartedAt - record.startedAt),

@@ -2,6 +2,7 @@
 // upstream headers, passthrough requests and passthrough answers all use: hop-by-hop headers
 // (RFC 9110 §7.6.1) and the ones a `Connection` header names, the caller's credentials, and our
 // own `x-aisix-*` headers (a caller cannot inject them upstream; an upstream cannot spoof ours).
+// Also the credential header names the model routes never forward and the capture redacts.
 import type { IncomingHttpHeaders } from 'node:http';
 
 export const HOP_BY_HOP: ReadonlySet<string> = new Set([
@@ -10,6 +11,9 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
 
 /** The caller's credentials for the proxy: never forwarded to any upstream. */
 export const CALLER_CREDENTIALS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'proxy-authorization', 'cookie']);
+
+/** Other providers' credential headers (Azure's, Google's): never forwarded on model routes, always redacted in a capture. */
+export const PROVIDER_CREDENTIALS: ReadonlySet<string> = new Set(['api-key', 'x-goog-api-key']);
 
 export const OWN_PREFIX = 'x-aisix-';
 

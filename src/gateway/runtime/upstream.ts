@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderKey } from '../../config/types.js';
 import { GatewayError } from '../errors.js';
 import { createAgent, identityOf, type AgentHandle } from './agents.js';
-import { CALLER_CREDENTIALS, connectionNamed, crossesProxy } from '../http/header-policy.js';
+import { CALLER_CREDENTIALS, connectionNamed, crossesProxy, PROVIDER_CREDENTIALS } from '../http/header-policy.js';
 import { anyGlob, compileGlob, type Glob } from './glob.js';
 
 const OPENAI_BASE = 'https://api.openai.com/v1';
@@ -14,7 +14,7 @@ const ANTHROPIC_BASE = 'https://api.anthropic.com';
 const ANTHROPIC_VERSION = '2023-06-01';
 const PASTED_SUFFIXES = ['/responses', '/chat/completions', '/completions', '/embeddings', '/messages'];
 /** Never forwarded on model routes, whatever the allowlist says: besides the header policy's, the body's own headers and trace context. */
-const NEVER_FORWARDED = new Set(['api-key', 'x-goog-api-key', 'content-length', 'content-type', 'accept', 'accept-encoding', 'traceparent', 'tracestate']);
+const NEVER_FORWARDED = new Set([...PROVIDER_CREDENTIALS, 'content-length', 'content-type', 'accept', 'accept-encoding', 'traceparent', 'tracestate']);
 /** Prefixes never forwarded either: SDK telemetry and AWS request signing (AISIX rules). */
 const NEVER_FORWARDED_PREFIXES = ['x-stainless-', 'x-amz-'];
 

@@ -8,7 +8,8 @@
 // target's base (`..`, encoded slashes) is refused 400. The client leaving aborts the upstream
 // call at once. No guardrail inspects this traffic. With tapes on (`--record`/`--replay`) the body
 // is read whole first (it is part of the key: JSON as JSON, other text as text, bytes as base64)
-// and the answer is recorded or played back like any upstream exchange.
+// and the answer is recorded or played back like any upstream exchange. With tapes or the body
+// capture on, the upstream is asked for an uncompressed answer (`accept-encoding: identity`).
 import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
@@ -112,6 +113,7 @@ export async function passthrough(ctx: RequestContext): Promise<void> {
   req.socket.once('close', leave);
   res.once('close', leave);
   const sentAt = performance.now();
+  record.upstreamStartedAt ??= sentAt; // arrival → here is the capture's queue_ms
   try {
     const call: UpstreamCall = {
       upstream: { ...upstream, origin },
@@ -124,6 +126,9 @@ export async function passthrough(ctx: RequestContext): Promise<void> {
       bodyTimeoutMs: 0,
     };
     const deck = ctx.services.tapes;
+    // an answer kept (on tape, or in the body capture) must be readable: no compression (the secret
+    // check and the redaction search its text; a replay is faithful)
+    if (deck !== null || record.capture !== null) call.headers['accept-encoding'] = 'identity';
     let reply: UpstreamReply;
     if (deck === null) {
       reply = await callUpstream(call);
@@ -131,8 +136,6 @@ export async function passthrough(ctx: RequestContext): Promise<void> {
       const { sent, tape, raw } = await bodyOnTape(ctx, call.body !== null);
       ctx.rawBody = raw; // read whole for the tape: the capture keeps it too
       call.body = sent;
-      // an answer on tape must be readable: no compression (the secret check, a faithful replay)
-      call.headers['accept-encoding'] = 'identity';
       const candidate: Candidate = {
         target: route.name, resolved: null, upstream: call.upstream, path: call.path, timeoutMs, idleTimeoutMs: 0, retries: 0, retryTimeouts: false, cooldown: null,
       };

@@ -2,7 +2,9 @@
 // choice's `message.content` (a string or text parts), its `reasoning_content` / `reasoning` (what
 // OpenAI-compatible servers send), its `tool_calls` (and legacy `function_call`); from a stream, the
 // `choices[].delta` pieces joined the same way, tool calls joined per choice and `index` (the id
-// and name come with a call's first delta, the arguments in pieces).
+// and name come with a call's first delta — a server that repeats the name replaces it, as the
+// OpenAI SDK does — the arguments in pieces). A message or delta with both reasoning fields counts
+// the first one only (servers that send both send the same text twice).
 import { AnswerBuilder, text } from '../answer-builder.js';
 import { isObject, type JsonObject } from '../json-walk.js';
 import type { AnswerSource } from '../types.js';
@@ -17,15 +19,17 @@ function addContent(b: AnswerBuilder, content: unknown): void {
 }
 
 function addReasoning(b: AnswerBuilder, choice: string, message: JsonObject): void {
-  for (const field of REASONING_FIELDS) b.addReasoning(choice, message[field]);
+  const field = REASONING_FIELDS.find((f) => typeof message[f] === 'string');
+  if (field !== undefined) b.addReasoning(choice, message[field]);
 }
 
-/** A tool call (whole or a delta) into the call kept under `key`: id and name set, arguments appended. */
+/** A tool call (whole or a delta) into the call kept under `key`: id and name set (when not empty), arguments appended. */
 function addCall(b: AnswerBuilder, key: string, call: JsonObject, fn: unknown): void {
   if (!isObject(fn)) return;
   const kept = b.call(key);
   kept.id = text(call.id) ?? kept.id;
-  kept.name += text(fn.name) ?? '';
+  const name = text(fn.name);
+  if (name !== null && name !== '') kept.name = name;
   kept.arguments += text(fn.arguments) ?? '';
 }
 
