@@ -2,7 +2,8 @@
 // first matching block rule or rewrite the texts with their mask rules (later members see the
 // masked text); monitor-mode members only record what would have fired. The one place that
 // decides: hold mode runs it over plain strings (`evaluate`), window mode over its growing texts
-// (window-scan.ts), through `ChainText`.
+// (window-scan.ts), through `ChainText`. Repeated texts are scanned once where that is cheap to see;
+// a repeat scanned again gives the same answers, so the verdict never depends on it.
 import type { GuardrailHit } from '../events/types.js';
 import { scanText } from './mask.js';
 import type { BlockedBy, Member, Rule, ScanText, Stage } from './types.js';
@@ -98,13 +99,35 @@ export function evaluateChain<T extends ChainText<T>>(
   return { blocked: null, hits, texts: current };
 }
 
+/** Texts one length may keep for comparison: dropping a repeat only saves work, so the check stays bounded. */
+const SAME_LENGTH_KEPT = 4;
+
+/**
+ * The non-empty texts, most repeats dropped (a stream's text comes in several copies). Equal
+ * texts have equal lengths, so a text is compared only with a few earlier ones of its length: no
+ * hashing of every text's content, as a `Set` of 5 MB of fresh strings would do.
+ */
+function distinctTexts(texts: readonly string[]): string[] {
+  const byLength = new Map<number, string[]>();
+  const out: string[] = [];
+  for (const t of texts) {
+    if (t.length === 0) continue;
+    const same = byLength.get(t.length);
+    if (same === undefined) byLength.set(t.length, [t]);
+    else if (same.includes(t)) continue;
+    else if (same.length < SAME_LENGTH_KEPT) same.push(t);
+    out.push(t);
+  }
+  return out;
+}
+
 export function evaluate(
   members: readonly Member[],
   stage: Stage,
   texts: readonly string[],
   options: EvaluateOptions = {},
 ): Evaluation {
-  const originals = [...new Set(texts)].filter((t) => t.length > 0);
+  const originals = distinctTexts(texts);
   const { blocked, hits, texts: current } = evaluateChain(members, stage, originals.map((t) => new PlainText(scanText(t))), options);
   if (blocked) return { blocked, hits, masked: new Map() };
   const masked = new Map<string, string>();
