@@ -3,7 +3,8 @@
 // 127.0.0.1 (a free port unless --port; with --demo the bundled mock too, as `serve --demo`), runs
 // CMD with OPENAI_BASE_URL, OPENAI_API_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY and
 // ANTHROPIC_AUTH_TOKEN pointed at it (and, for Codex, the `-c` overrides of agent-args.ts), and when CMD exits stops the proxy (draining for
-// proxy.shutdown_grace_ms) and prints a summary on stderr.
+// proxy.shutdown_grace_ms) and prints a summary on stderr (the request totals as `aisix stats` and
+// `aisix serve` print them: by alias, then the total row).
 //
 // While CMD runs the terminal is its own: stdio is inherited and aisix prints nothing (warnings the
 // gateway emits meanwhile are printed after the summary). Anything that would stop the start is
@@ -24,6 +25,7 @@ import type { Config } from '../config/types.js';
 import { createEventBus } from '../events/bus.js';
 import { formatWarning } from '../reporters/line.js';
 import { attachSummary } from '../reporters/summary.js';
+import { formatSummaryTable } from '../reporters/summary-table.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { agentArgs } from './agent-args.js';
 import { PLACEHOLDER_KEY, proxyEnv, resolveCallerKey, type CallerKey } from './env.js';
@@ -79,7 +81,7 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
   detach();
   stopWarnings();
   if (result.kind === 'spawn-failed') return failed(result.message, result.exitCode);
-  const lines = summary.format();
+  const lines = formatSummaryTable(summary.toJSON(), 'alias');
   for (const message of warnings) lines.push(formatWarning(message));
   if (moreWarnings > 0) lines.push(`aisix: … and ${moreWarnings} more warning${moreWarnings === 1 ? '' : 's'}`);
   process.stderr.write(`${lines.join('\n')}\n`);

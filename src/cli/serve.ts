@@ -1,8 +1,9 @@
 // `aisix serve`: load the config (or the built-in demo with its own mock upstream), create the
 // event bus, attach the reporter (TUI, line or NDJSON), the request log and the observability
 // exporters, start the gateway, watch the config for live reload, and shut down gracefully on
-// SIGINT/SIGTERM or `q`, then print the request totals on stderr (DESIGN §13: the summary `aisix
-// run` prints; `aisix: 0 requests` when none finished). `startProxy` is shared with `aisix run`.
+// SIGINT/SIGTERM or `q`, then print the request totals on stderr (DESIGN §13: the table `aisix
+// stats` prints, by alias, with its total row; `aisix run` prints the same). `startProxy` is shared
+// with `aisix run`.
 // Stdout carries results only (the listening line, request lines or NDJSON); banners go to stderr.
 import { dirname, resolve } from 'node:path';
 import type { Config } from '../config/types.js';
@@ -12,6 +13,7 @@ import { createGateway, ExposureError, type Gateway } from '../gateway/index.js'
 import { attachJsonReporter } from '../reporters/json.js';
 import { attachLineReporter } from '../reporters/line.js';
 import { attachSummary } from '../reporters/summary.js';
+import { formatSummaryTable } from '../reporters/summary-table.js';
 import { VERSION } from '../version.js';
 import { ExitCode } from './exit-codes.js';
 import type { ServeOptions } from './main.js';
@@ -66,7 +68,7 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     await shutdown();
   }
   totals.detach();
-  process.stderr.write(`${totals.summary.format().join('\n')}\n`);
+  process.stderr.write(`${formatSummaryTable(totals.summary.toJSON(), 'alias').join('\n')}\n`);
   return ExitCode.ok;
 }
 
@@ -195,7 +197,7 @@ function mountUi(mount: MountTui, { bus, config, url, loaded, shutdown, gateway,
   // exports go beside the request log, else into ./.aisix (DESIGN §13)
   const log = logFile ?? config.proxy.logFile;
   return mount({
-    captures: { get: (id) => gateway.captures?.get(id) },
+    captures: { get: (id) => gateway.captures?.get(id), enabled: () => gateway.captures !== null },
     exportDir: resolve(log === null ? '.aisix' : dirname(log)),
     bus,
     header: {

@@ -1,6 +1,6 @@
-// The readable table of `aisix stats` (DESIGN §13): one row per group, then a `total` row, in
-// aligned columns (label left, numbers right), numbers formatted as in the run summary (counts with
-// thousands separators, dollars by formatUsd, `-` for no value). The numbers come from summary.ts
+// The readable table of `aisix stats` (DESIGN §13), which `aisix run` and `aisix serve` print on
+// stderr when they stop: one row per group, then a `total` row, in aligned columns (label left,
+// numbers right; counts with thousands separators, dollars by formatUsd, `-` for no value). The numbers come from summary.ts
 // (`toJSON()`); this file only lays them out.
 import { formatCount, formatUsd, groupLabel, type SummaryGroupBy, type SummaryJson, type SummaryTotals } from './summary.js';
 

@@ -1,11 +1,12 @@
 // Totals of finished requests, overall and per group (alias by default): requests, errors, blocks,
 // tokens, cost and latency percentiles. Fed `request.finished` events (live from a bus, or read back
-// from a request log); `format()` gives the readable lines `aisix run` and `aisix serve` print when
-// they stop, `toJSON()` the numbers `aisix stats --json` prints (its table: summary-table.ts).
+// from a request log); `toJSON()` gives the numbers `aisix stats --json` prints, and the table of
+// summary-table.ts lays them out for `aisix stats`, and for `aisix run` and `aisix serve` when they stop.
 // The one place for the counting rules of `aisix run`, `aisix stats` and serve (DESIGN §11, §13).
 //
-// Counting follows the TUI: a guardrail block is `blocked`, not an error (policy doing its job);
-// anything else with a status ≥ 400 or an outcome other than `ok` is an error. Tokens are summed
+// Counting follows the TUI (the one rule of outcome-class.ts): a guardrail block is `blocked`, not
+// an error (policy doing its job); anything else with a status ≥ 400 or an outcome other than `ok`
+// is an error. Tokens are summed
 // from the upstream's usage (never estimated); cost sums the priced requests, and a group none of
 // whose requests had a price shows `-`. Percentiles are nearest-rank over the requests that have
 // the value. Days are UTC dates. Cost sums are rounded to 10 decimals (no float noise in JSON).
@@ -13,6 +14,7 @@
 import type { EventBus } from '../events/bus.js';
 import type { Usage } from '../events/types.js';
 import { terminalSafe } from '../text/terminal-safe.js';
+import { outcomeClass } from './outcome-class.js';
 
 export type SummaryGroupBy = 'alias' | 'caller' | 'day' | 'model';
 
@@ -74,8 +76,6 @@ export interface Summary {
   /** the breakdown, busiest group first (`day`: oldest first) */
   groups(): SummaryGroup[];
   toJSON(): SummaryJson;
-  /** the readable form: one totals line, then one line per group (no `\n`s) */
-  format(): string[];
 }
 
 type KeyFields = Pick<SummaryInput, 'alias' | 'caller' | 'time' | 'upstream_model'>;
@@ -114,8 +114,9 @@ class Accumulator {
 
   add(e: SummaryInput): void {
     this.requests++;
-    if (e.outcome === 'blocked_input' || e.outcome === 'blocked_output') this.blocked++;
-    else if (e.status >= 400 || e.outcome !== 'ok') this.errors++;
+    const kind = outcomeClass(e);
+    if (kind === 'blocked') this.blocked++;
+    else if (kind === 'error') this.errors++;
     if (e.usage !== null) {
       this.inputTokens += e.usage.input_tokens;
       this.outputTokens += e.usage.output_tokens;
@@ -182,7 +183,6 @@ export function createSummary(options: SummaryOptions = {}): Summary {
     total: () => total.totals(),
     groups: sortedGroups,
     toJSON: () => ({ groups: sortedGroups(), total: total.totals() }),
-    format: () => formatSummary(total.totals(), sortedGroups(), by),
   };
 }
 
@@ -209,18 +209,6 @@ export function formatUsd(usd: number | null): string {
   return `$${usd.toFixed(6)}`;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
-
-/** `1 error, 1 blocked` (only the non-zero ones), or '' */
-function problems(t: Pick<SummaryTotals, 'errors' | 'blocked'>): string {
-  const parts: string[] = [];
-  if (t.errors > 0) parts.push(plural(t.errors, 'error'));
-  if (t.blocked > 0) parts.push(`${formatCount(t.blocked)} blocked`);
-  return parts.join(', ');
-}
-
 const MAX_KEY_WIDTH = 40;
 
 const NO_KEY: Readonly<Record<SummaryGroupBy, string>> = { alias: '(no alias)', caller: '(no caller)', model: '(no model)', day: '(no date)' };
@@ -230,36 +218,4 @@ export function groupLabel(key: string | null, by: SummaryGroupBy): string {
   if (key === null) return NO_KEY[by];
   const safe = terminalSafe(key);
   return safe.length > MAX_KEY_WIDTH ? `${safe.slice(0, MAX_KEY_WIDTH - 1)}…` : safe;
-}
-
-/**
- * ```
- * aisix: 12 requests (1 error, 1 blocked), tokens 1,234 in / 567 out, cost $0.0123
- *   demo       10 req  1,200 in  500 out  $0.0120  1 error
- *   demo-slow   2 req     34 in   67 out  -
- * ```
- */
-export function formatSummary(total: SummaryTotals, groups: readonly SummaryGroup[], by: SummaryGroupBy = 'alias'): string[] {
-  const issues = problems(total);
-  const head = [`aisix: ${plural(total.requests, 'request')}${issues === '' ? '' : ` (${issues})`}`];
-  if (total.requests > 0) {
-    head.push(`tokens ${formatCount(total.input_tokens)} in / ${formatCount(total.output_tokens)} out`);
-    head.push(`cost ${total.cost_usd === null ? 'unknown' : formatUsd(total.cost_usd)}`);
-  }
-  const rows = groups.map((g) => ({
-    label: groupLabel(g.key, by),
-    requests: `${formatCount(g.requests)} req`,
-    input: `${formatCount(g.input_tokens)} in`,
-    output: `${formatCount(g.output_tokens)} out`,
-    cost: formatUsd(g.cost_usd),
-    note: problems(g),
-  }));
-  const width = (pick: (r: (typeof rows)[number]) => string): number => Math.max(0, ...rows.map((r) => pick(r).length));
-  const w = { label: width((r) => r.label), requests: width((r) => r.requests), input: width((r) => r.input), output: width((r) => r.output), cost: width((r) => r.cost) };
-  const lines = rows.map((r) => {
-    const cells = [r.label.padEnd(w.label), r.requests.padStart(w.requests), r.input.padStart(w.input), r.output.padStart(w.output), r.note === '' ? r.cost : r.cost.padEnd(w.cost)];
-    if (r.note !== '') cells.push(r.note);
-    return `  ${cells.join('  ')}`.trimEnd();
-  });
-  return [head.join(', '), ...lines];
 }

@@ -1,10 +1,15 @@
-// The summary `aisix run` prints at exit (src/reporters/summary.ts), fed request.finished events
-// directly: counting (blocks are not errors), token and cost sums, the per-alias lines, grouping
-// (UTC days), nearest-rank percentiles and escaping of outside text. serve prints the same lines
-// when it stops (serve-stop-totals.test.ts); `aisix stats` the same numbers (stats.test.ts).
+// The summary `aisix run` prints at exit (src/reporters/summary.ts, laid out by summary-table.ts
+// as `aisix stats` prints it), fed request.finished events directly: counting (blocks are not
+// errors), token and cost sums, the per-alias rows and the total row, grouping (UTC days),
+// nearest-rank percentiles and escaping of outside text. serve prints the same table when it stops
+// (serve-stop-totals.test.ts); `aisix stats` prints it from a log (stats.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { RequestFinished } from '../../src/events/types.js';
-import { createSummary, formatUsd, percentile } from '../../src/reporters/summary.js';
+import { createSummary, formatUsd, percentile, type Summary } from '../../src/reporters/summary.js';
+import { formatSummaryTable } from '../../src/reporters/summary-table.js';
+
+/** what `aisix run` and `aisix serve` print when they stop */
+const printed = (s: Summary): string[] => formatSummaryTable(s.toJSON(), 'alias');
 
 let n = 0;
 function finished(over: Partial<RequestFinished> = {}): RequestFinished {
@@ -21,7 +26,7 @@ function finished(over: Partial<RequestFinished> = {}): RequestFinished {
 }
 
 describe('createSummary', () => {
-  it('formats the totals line and one aligned line per alias, busiest first', () => {
+  it('prints the stats table: one aligned row per alias, busiest first, then the total row', () => {
     const s = createSummary();
     s.add(finished());
     s.add(finished());
@@ -29,28 +34,32 @@ describe('createSummary', () => {
     s.add(finished({ alias: 'demo-slow', status: 422, outcome: 'blocked_input', usage: null, cost_usd: null }));
     s.add(finished({ alias: 'demo-error', status: 502, outcome: 'upstream_error', usage: null, cost_usd: null }));
     s.add(finished({ alias: null, status: 401, outcome: 'unauthorized', usage: null, cost_usd: null }));
-    expect(s.format()).toEqual([
-      'aisix: 6 requests (2 errors, 1 blocked), tokens 1,234 in / 567 out, cost $0.0123',
-      '  demo        2 req  1,200 in  500 out  $0.0120',
-      '  demo-slow   2 req     34 in   67 out  $0.000300  1 blocked',
-      '  demo-error  1 req      0 in    0 out  -          1 error',
-      '  (no alias)  1 req      0 in    0 out  -          1 error',
+    expect(printed(s)).toEqual([
+      'alias       requests  errors  blocked  input  output  cached  reasoning       cost    p50    p95  ttft p50  ttft p95',
+      'demo               2       0        0  1,200     500      20         10    $0.0120  100ms  100ms         -         -',
+      'demo-slow          2       0        1     34      67       0          0  $0.000300  100ms  100ms         -         -',
+      'demo-error         1       1        0      0       0       0          0          -  100ms  100ms         -         -',
+      '(no alias)         1       1        0      0       0       0          0          -  100ms  100ms         -         -',
+      'total              6       2        1  1,234     567      20         10    $0.0123  100ms  100ms         -         -',
     ]);
   });
 
-  it('says so when nothing was priced, and prints one line for no requests', () => {
+  it('shows no cost when nothing was priced, and only the total row for no requests', () => {
     const s = createSummary();
-    expect(s.format()).toEqual(['aisix: 0 requests']);
+    expect(printed(s)).toEqual([
+      'alias  requests  errors  blocked  input  output  cached  reasoning  cost  p50  p95  ttft p50  ttft p95',
+      'total         0       0        0      0       0       0          0     -    -    -         -         -',
+    ]);
     s.add(finished({ cost_usd: null }));
-    expect(s.format()[0]).toBe('aisix: 1 request, tokens 600 in / 250 out, cost unknown');
+    expect(printed(s)[2]).toMatch(/^total +1 +0 +0 +600 +250 +10 +5 +- +100ms/);
     expect(s.total().cost_usd).toBeNull();
   });
 
   it('escapes control characters in aliases', () => {
     const s = createSummary();
     s.add(finished({ alias: 'evil\u001b[2J\u202ename' }));
-    expect(s.format()[1]).toContain('evil\\u001b[2J\\u202ename');
-    expect(s.format().join('')).not.toMatch(/[\u001b\u202e]/);
+    expect(printed(s)[1]).toContain('evil\\u001b[2J\\u202ename');
+    expect(printed(s).join('')).not.toMatch(/[\u001b\u202e]/);
   });
 
   it('groups by caller, model or day, and gives the numbers as JSON with nearest-rank percentiles', () => {
@@ -73,7 +82,7 @@ describe('createSummary', () => {
     s.add(finished({ time: 'yesterday', cost_usd: null }));
     expect(s.groups().map((g) => [g.key, g.requests, g.cost_usd])).toEqual([['2026-05-01', 2, 0.3], [null, 1, null]]);
     expect(s.total().cost_usd).toBe(0.3);
-    expect(s.format()[2]).toMatch(/^ {2}\(no date\) +1 req/);
+    expect(formatSummaryTable(s.toJSON(), 'day')[2]).toMatch(/^\(no date\) +1 /);
   });
 
   it('percentile and formatUsd', () => {

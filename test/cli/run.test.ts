@@ -1,6 +1,7 @@
 // `aisix run -- CMD` as a user runs it: the built bin spawned with a small Node script as CMD, in an
 // empty directory with no AISIX_* variables. The script reaches the proxy through the variables
-// aisix sets; its stdout is its own, the summary is on stderr, and the exit status is CMD's (128+N
+// aisix sets; its stdout is its own, the summary (the table `aisix stats` prints: per alias, then the
+// total row) is on stderr, and the exit status is CMD's (128+N
 // for a signal, 127 not found, 125 for aisix's own failures). Signals sent to aisix reach CMD.
 // Needs `npm run build`.
 import { execFile, spawn } from 'node:child_process';
@@ -14,6 +15,14 @@ import { startMock, type MockServer } from '../../src/mock/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = ROOT + 'bin/aisix.js';
+
+/** The summary table's header row, and the whole table when no request finished. */
+const TABLE_HEAD = 'alias  requests  errors  blocked  input  output  cached  reasoning  cost  p50  p95  ttft p50  ttft p95';
+const EMPTY_TABLE = `${TABLE_HEAD}\ntotal         0       0        0      0       0       0          0     -    -    -         -         -\n`;
+/** A table row's cells: label, requests, errors, blocked, input, output, cached, reasoning, cost, p50, p95, ttft p50, ttft p95. */
+const cells = (line: string | undefined): string[] => (line ?? '').split(/ {2,}/);
+/** The row of `label` in a printed table, as cells. */
+const rowOf = (lines: readonly string[], label: string): string[] => cells(lines.find((l) => cells(l)[0] === label));
 
 interface Run {
   code: number | null;
@@ -104,11 +113,16 @@ describe('aisix run --demo -- node app.mjs', () => {
     const run = await aisix(['run', '--demo', '--', 'node', 'app.mjs', 'demo:hello from run']);
     expect(run.stdout).toBe('200 hello from run\nmodels 200\n');
     const lines = run.stderr.trimEnd().split('\n');
-    // nothing but the summary: no banner, no request lines
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^aisix: 2 requests, tokens [1-9]\d* in \/ [1-9]\d* out, cost \$0\.\d+$/);
-    expect(lines[1]).toMatch(/^ {2}demo +1 req +[1-9]\d* in +[1-9]\d* out +\$0\.\d+$/);
-    expect(lines[2]).toMatch(/^ {2}\(no alias\) +1 req +0 in +0 out +-$/);
+    // nothing but the summary table: no banner, no request lines
+    expect(lines.map((l) => cells(l)[0])).toEqual(['alias', 'demo', '(no alias)', 'total']);
+    expect(cells(lines[0])).toEqual(cells(TABLE_HEAD));
+    expect(cells(lines[1]).slice(0, 4)).toEqual(['demo', '1', '0', '0']);
+    expect(cells(lines[1])[4]).toMatch(/^[1-9][\d,]*$/);
+    expect(cells(lines[1])[5]).toMatch(/^[1-9][\d,]*$/);
+    expect(cells(lines[1])[8]).toMatch(/^\$0\.\d+$/);
+    expect(cells(lines[2]).slice(0, 9)).toEqual(['(no alias)', '1', '0', '0', '0', '0', '0', '0', '-']);
+    expect(cells(lines[3]).slice(0, 4)).toEqual(['total', '2', '0', '0']);
+    expect(cells(lines[3])[8]).toBe(cells(lines[1])[8]);
     expect(run.code).toBe(0);
   });
 
@@ -117,11 +131,14 @@ describe('aisix run --demo -- node app.mjs', () => {
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('200 one\n200 two\n502 upstream_500\n422 content_filter\nmodels 200\n');
     const lines = run.stderr.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^aisix: 5 requests \(1 error, 1 blocked\), tokens \d+ in \/ \d+ out, cost \$0\.\d+$/);
-    // busiest alias first; requests without an alias (the model list) last
-    expect(lines.slice(1).map((l) => /^ {2}(.+?) +(\d+ req)/.exec(l)?.slice(1).join(' '))).toEqual(['demo 2 req', 'demo-error 1 req', 'demo-slow 1 req', '(no alias) 1 req']);
-    expect(lines.find((l) => l.includes('demo-error'))).toMatch(/ - +1 error$/);
-    expect(lines.find((l) => l.includes('demo-slow'))).toMatch(/ - +1 blocked$/);
+    // busiest alias first; requests without an alias (the model list) last; then the total row
+    expect(lines.map((l) => cells(l).slice(0, 2).join(' '))).toEqual(['alias requests', 'demo 2', 'demo-error 1', 'demo-slow 1', '(no alias) 1', 'total 5']);
+    expect(rowOf(lines, 'demo-error').slice(0, 4)).toEqual(['demo-error', '1', '1', '0']);
+    expect(rowOf(lines, 'demo-error')[8]).toBe('-');
+    expect(rowOf(lines, 'demo-slow').slice(0, 4)).toEqual(['demo-slow', '1', '0', '1']);
+    expect(rowOf(lines, 'demo-slow')[8]).toBe('-');
+    expect(rowOf(lines, 'total').slice(0, 4)).toEqual(['total', '5', '1', '1']);
+    expect(rowOf(lines, 'total')[8]).toMatch(/^\$0\.\d+$/);
   });
 
   it('sets the OpenAI and Anthropic variables to the proxy and the demo key', async () => {
@@ -131,7 +148,7 @@ describe('aisix run --demo -- node app.mjs', () => {
     expect(vars.OPENAI_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     expect(vars.ANTHROPIC_BASE_URL).toBe(vars.OPENAI_BASE_URL?.replace(/\/v1$/, ''));
     expect([vars.OPENAI_API_KEY, vars.ANTHROPIC_API_KEY, vars.ANTHROPIC_AUTH_TOKEN]).toEqual(['sk-aisix-demo', 'sk-aisix-demo', 'sk-aisix-demo']);
-    expect(run.stderr).toBe('aisix: 0 requests\n');
+    expect(run.stderr).toBe(EMPTY_TABLE);
   });
 
   it('passes a signal death through as 128+N', async () => {
@@ -162,7 +179,7 @@ describe('aisix run: signals', () => {
     await run.ready;
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(143);
-    expect(run.stderr()).toBe('aisix: 0 requests\n');
+    expect(run.stderr()).toBe(EMPTY_TABLE);
   });
 
   it('forwards SIGTERM and SIGINT to a command that handles them, and keeps serving it meanwhile', async () => {
@@ -172,7 +189,9 @@ describe('aisix run: signals', () => {
       run.child.kill(signal);
       expect(await run.exited).toBe(5);
       expect(run.stdout()).toBe(`ready\ngot ${signal}: after ${signal}\n`);
-      expect(run.stderr()).toMatch(/^aisix: 1 request, tokens \d+ in \/ \d+ out, cost \$0\.\d+\n {2}demo +1 req/);
+      const lines = run.stderr().trimEnd().split('\n');
+      expect(lines.map((l) => cells(l).slice(0, 2).join(' '))).toEqual(['alias requests', 'demo 1', 'total 1']);
+      expect(rowOf(lines, 'total')[8]).toMatch(/^\$0\.\d+$/);
     }
   });
 });
@@ -191,16 +210,19 @@ api_keys:
     const run = await aisix(['run', '-c', config(), '--', 'node', 'app.mjs', 'chat:from a file'], { RUN_TEST_KEY: 'sk-dev' });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('200 from a file\nmodels 200\n');
-    expect(run.stderr).toMatch(/^aisix: 2 requests, tokens \d+ in \/ \d+ out, cost unknown\n {2}chat +1 req/);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines.map((l) => cells(l).slice(0, 2).join(' '))).toEqual(['alias requests', 'chat 1', '(no alias) 1', 'total 2']);
+    expect(rowOf(lines, 'total')[8]).toBe('-'); // no cost configured and no catalog price for mock-echo
   });
 
   it('--api-key wins over $AISIX_API_KEY, which wins over key_env; a key that matches no api key is warned about before the command starts', async () => {
     const viaEnv = await aisix(['run', '-c', config(), '--', 'node', 'show-env.mjs'], { RUN_TEST_KEY: 'sk-dev', AISIX_API_KEY: 'sk-dev' });
     expect(viaEnv.stdout).toContain('OPENAI_API_KEY=sk-dev\n');
-    expect(viaEnv.stderr).toBe('aisix: 0 requests\n');
+    expect(viaEnv.stderr).toBe(EMPTY_TABLE);
     const viaFlag = await aisix(['run', '-c', config(), '--api-key', 'sk-other', '--', 'node', 'show-env.mjs'], { RUN_TEST_KEY: 'sk-dev', AISIX_API_KEY: 'sk-dev' });
     expect(viaFlag.stdout).toContain('ANTHROPIC_AUTH_TOKEN=sk-other\n');
-    expect(viaFlag.stderr).toMatch(/^aisix: warning: the caller key from --api-key matches no api key in .*auth\.yaml; the command's requests will get 401\naisix: 0 requests\n$/);
+    expect(viaFlag.stderr).toMatch(/^aisix: warning: the caller key from --api-key matches no api key in .*auth\.yaml; the command's requests will get 401\n/);
+    expect(viaFlag.stderr.endsWith(`401\n${EMPTY_TABLE}`)).toBe(true);
   });
 
   it('with auth off, hands out a placeholder key', async () => {

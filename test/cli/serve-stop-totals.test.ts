@@ -1,14 +1,27 @@
-// `aisix serve` prints the request totals on stderr when it stops (DESIGN §13), in the same form as
-// `aisix run`'s summary: the built bin (`npm run build` first) on a config pointing at the mock,
-// requests sent, SIGTERM, then the totals checked against the request log the same run wrote. In
-// line mode and with --json (stdout stays results only); `aisix: 0 requests` when none finished.
+// `aisix serve` prints the request totals on stderr when it stops (DESIGN §13: "the same totals" as
+// `aisix stats`): the built bin (`npm run build` first) on a config pointing at the mock, requests
+// sent, SIGTERM, then the totals checked against the request log the same run wrote — its numbers,
+// and exactly the table `aisix stats` prints for that log. In line mode and with --json (stdout
+// stays results only); the empty table (the total row of zeros) when none finished.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestFinished } from '../../src/events/types.js';
 import { startMock, type MockServer } from '../../src/mock/index.js';
-import { spawnServe } from '../helpers/serve-child.js';
+import { BIN, spawnServe } from '../helpers/serve-child.js';
+
+const run = promisify(execFile);
+
+/** what `aisix stats LOG` prints for the log */
+async function stats(log: string): Promise<string> {
+  return (await run(process.execPath, [BIN, 'stats', log])).stdout;
+}
+
+/** A table row's cells (columns are two spaces or more apart). */
+const cells = (line: string | undefined): string[] => (line ?? '').split(/ {2,}/);
 
 let mock: MockServer;
 let dir: string;
@@ -50,14 +63,14 @@ function logged(path: string): RequestFinished[] {
 }
 
 describe('aisix serve: totals on stderr at stop', () => {
-  it('line mode (--no-tui): two requests, SIGTERM, then the run summary on stderr; stdout keeps its request lines', async () => {
+  it('line mode (--no-tui): two requests, SIGTERM, then the stats table on stderr; stdout keeps its request lines', async () => {
     const log = join(dir, 'line.jsonl');
     const serve = spawnServe(['-c', config('line.yaml'), '--port', '0', '--no-tui', '--log-file', log], { TOTALS_TEST_KEY: 'sk-dev' });
     const url = (await serve.waitForLine(() => true)).replace('aisix listening on ', '');
     expect((await post(url, 'sk-dev', 'count these words please')).status).toBe(200);
     expect((await post(url, null, 'no key')).status).toBe(401);
     await serve.waitForLine((l) => / 401 /.test(l));
-    expect(serve.stderr()).not.toContain('aisix: 2 requests'); // nothing before the stop
+    expect(serve.stderr()).not.toMatch(/^total /m); // nothing before the stop
     expect(await serve.stop('SIGTERM')).toBe(0);
 
     const [ok, refused] = logged(log);
@@ -68,17 +81,20 @@ describe('aisix serve: totals on stderr at stop', () => {
     expect(input).toBeGreaterThan(0);
     expect(output).toBeGreaterThan(0);
     const cost = usd(input + output);
-    expect(serve.stderr().endsWith([
-      `aisix: 2 requests (1 error), tokens ${input} in / ${output} out, cost ${cost}`,
-      `  chat        1 req  ${input} in  ${output} out  ${cost}`,
-      `  (no alias)  1 req  ${'0'.padStart(String(input).length)} in  ${'0'.padStart(String(output).length)} out  ${'-'.padEnd(cost.length)}  1 error`,
-      '',
-    ].join('\n'))).toBe(true);
-    expect(serve.lines.some((l) => l.startsWith('aisix:'))).toBe(false);
+    const table = await stats(log);
+    expect(serve.stderr().endsWith(`\n${table}`)).toBe(true);
+    const lines = table.trimEnd().split('\n');
+    expect(cells(lines[0])).toEqual(['alias', 'requests', 'errors', 'blocked', 'input', 'output', 'cached', 'reasoning', 'cost', 'p50', 'p95', 'ttft p50', 'ttft p95']);
+    expect(cells(lines[1]).slice(0, 9)).toEqual(['chat', '1', '0', '0', String(input), String(output), '0', '0', cost]);
+    expect(cells(lines[2]).slice(0, 9)).toEqual(['(no alias)', '1', '1', '0', '0', '0', '0', '0', '-']);
+    expect(cells(lines[3]).slice(0, 9)).toEqual(['total', '2', '1', '0', String(input), String(output), '0', '0', cost]);
+    expect(lines).toHaveLength(4);
+    expect(serve.lines.some((l) => l.startsWith('alias ') || l.startsWith('total '))).toBe(false);
   });
 
   it('--json: stdout stays NDJSON only, the totals go to stderr', async () => {
-    const serve = spawnServe(['-c', config('json.yaml'), '--port', '0', '--json'], { TOTALS_TEST_KEY: 'sk-dev' });
+    const log = join(dir, 'json.jsonl');
+    const serve = spawnServe(['-c', config('json.yaml'), '--port', '0', '--json', '--log-file', log], { TOTALS_TEST_KEY: 'sk-dev' });
     const listening = JSON.parse(await serve.waitForLine(() => true)) as { url: string };
     const events: RequestFinished[] = [];
     for (const input of ['one', 'two words']) {
@@ -92,13 +108,20 @@ describe('aisix serve: totals on stderr at stop', () => {
     const input = events.reduce((sum, e) => sum + (e.usage?.input_tokens ?? 0), 0);
     const output = events.reduce((sum, e) => sum + (e.usage?.output_tokens ?? 0), 0);
     const cost = usd(input + output);
-    expect(serve.stderr().endsWith(`aisix: 2 requests, tokens ${input} in / ${output} out, cost ${cost}\n  chat  2 req  ${input} in  ${output} out  ${cost}\n`)).toBe(true);
+    const table = await stats(log);
+    expect(serve.stderr().endsWith(`\n${table}`)).toBe(true);
+    const lines = table.trimEnd().split('\n');
+    expect(lines.map((l) => cells(l)[0])).toEqual(['alias', 'chat', 'total']);
+    expect(cells(lines[2]).slice(0, 9)).toEqual(['total', '2', '0', '0', String(input), String(output), '0', '0', cost]);
   });
 
-  it('prints "aisix: 0 requests" when none finished', async () => {
-    const serve = spawnServe(['-c', config('idle.yaml'), '--port', '0', '--no-tui'], { TOTALS_TEST_KEY: 'sk-dev' });
+  it('prints the empty table (a total row of zeros) when none finished, as stats does for an empty log', async () => {
+    const log = join(dir, 'idle.jsonl');
+    const serve = spawnServe(['-c', config('idle.yaml'), '--port', '0', '--no-tui', '--log-file', log], { TOTALS_TEST_KEY: 'sk-dev' });
     await serve.waitForLine(() => true);
     expect(await serve.stop('SIGTERM')).toBe(0);
-    expect(serve.stderr().endsWith('\naisix: 0 requests\n')).toBe(true);
+    const table = await stats(log);
+    expect(table.split('\n').map((l) => cells(l)[0])).toEqual(['alias', 'total', '']);
+    expect(serve.stderr().endsWith(`\n${table}`)).toBe(true);
   });
 });

@@ -169,6 +169,31 @@ describe('aisix stats --json', () => {
     });
   }
 
+  it('counts every outcome of DESIGN §5: the two blocks as blocked, every other outcome but ok as an error, ok 200s only as ok', async () => {
+    // one request per outcome not in EVENTS above, alias `rest` (priced: forbidden and timeout, which
+    // still got usage from the upstream before failing), and a 200 whose outcome is not ok (an error)
+    const rest = (outcome: RequestFinished['outcome'], status: number, over: Partial<RequestFinished> = {}): RequestFinished =>
+      finished({ time: '2026-05-03T00:00:00.000Z', alias: 'rest', outcome, status, latency_ms: status, ...over });
+    const more = [
+      rest('forbidden', 403, { usage: usage(10, 0), cost_usd: 0.0001 }),
+      rest('not_found', 404),
+      rest('too_large', 413),
+      rest('provider_rejected', 400),
+      rest('unavailable', 503),
+      rest('timeout', 504, { usage: usage(20, 5, 10, 1), cost_usd: 0.0002, ttft_ms: 30 }),
+      rest('internal_error', 500),
+      rest('timeout', 200, { latency_ms: 7 }),
+    ];
+    const all = file('every-outcome.jsonl', `${[...EVENTS, ...more].map(line).join('\n')}\n`);
+    const run = await aisix(['stats', all, '--json']);
+    expect(run.code).toBe(0);
+    const restTotals = totals(8, 8, 0, [30, 5, 10, 1], 0.0003, [404, 504], [30, 30]);
+    expect(JSON.parse(run.stdout)).toEqual({
+      groups: [{ key: 'rest', ...restTotals }, ...EXPECTED.alias!.groups], // busiest first
+      total: totals(19, 14, 2, [900, 250, 130, 81], 0.0038, [300, 600], [60, 120]),
+    });
+  });
+
   it('groups by alias when --by is not given', async () => {
     const run = await aisix(['stats', log, '--json']);
     expect(JSON.parse(run.stdout)).toEqual(EXPECTED.alias);

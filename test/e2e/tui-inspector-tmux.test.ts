@@ -174,14 +174,16 @@ describe.skipIf(!tmuxReady)(title, () => {
       expect(response).toMatch(/^ {2}text: Line 001 of the long input: a quick brown fox\.$/m);
       expect(response).toMatch(/^ {4}Line 002 of the long input: a quick brown fox\.$/m);
 
-      // e: export beside the log; the footer names the directory and both files
+      // e: export beside the log; the footer names the directory and the files
       term.keys('e');
       const exported = await wait('the export status', (t) => t.includes('exported to '));
       save('4-export', exported);
       const stem = `aisix-request-${stream.id}`;
-      // at 80 columns the status takes two lines, broken after the directory's slash
+      // at 160 columns one line names both files; at 80 the status takes two lines, broken after
+      // the directory's slash, and the script is `…curl.sh` (both names would not fit two lines)
       const status = exported.replace(/\/\n/g, '/');
-      expect(status).toMatch(new RegExp(`^exported to ${escapeRegExp(dir)}/${escapeRegExp(stem)}\\.json and …curl\\.sh$`, 'm'));
+      const files = columns >= 160 ? `${stem}.json and ${stem}.curl.sh` : `${stem}.json and …curl.sh`;
+      expect(status).toMatch(new RegExp(`^exported to ${escapeRegExp(dir)}/${escapeRegExp(files)}$`, 'm'));
       const jsonPath = join(dir, `${stem}.json`);
       const curlPath = join(dir, `${stem}.curl.sh`);
       expect(existsSync(jsonPath)).toBe(true);

@@ -260,6 +260,12 @@ describe('the compiled rates match the catalog', () => {
   it('has no price for an unknown provider or model, and none by model id alone', () => {
     expect(catalogUsd('openai', 'no-such-model-anywhere-7', usage(10, 5))).toBeNull();
     expect(catalogUsd('my-local-llm', 'gpt-4o-mini', usage(10, 5))).toBeNull();
+    // names that merely contain a catalog provider's (the catalog's fuzzy findProvider matches them to openai)
+    expect(catalogUsd('openai-compatible', 'gpt-4o-mini', usage(10, 5))).toBeNull();
+    expect(catalogUsd('my-local-openai', 'gpt-4o-mini', usage(10, 5))).toBeNull();
+    expect(catalogUsd('openai', 'gpt-4o-mini', usage(10, 5))).not.toBeNull();
+    // an explicit alias: AISIX's gemini is the catalog's google
+    expect(catalogUsd('gemini', 'gemini-2.5-flash', usage(10, 5))).toBeCloseTo(catalogUsd('google', 'gemini-2.5-flash', usage(10, 5)) ?? Number.NaN, 15);
     expect(catalogUsd(null, 'gpt-4o-mini', usage(10, 5))).toBeNull();
   });
 

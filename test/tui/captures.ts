@@ -1,8 +1,9 @@
 // Captured exchanges for the inspector tests, shaped as the gateway's capture store fills them
 // (src/events/capture.ts): a Responses stream with reasoning, text and a tool call, a chat
 // completion, an Anthropic Messages answer, an upstream error, a truncated body, and an in-memory
-// CaptureSource over them.
-import type { CapturedBody, CapturedExchange, CaptureSource } from '../../src/events/capture.js';
+// capture source over them (InspectorCaptures: get, and whether capture is on).
+import type { CapturedBody, CapturedExchange } from '../../src/events/capture.js';
+import type { InspectorCaptures } from '../../src/reporters/tui/capture-lookup.js';
 import { T0 } from '../reporters/tui/fixtures.js';
 
 export function textBody(text: string, bytes = Buffer.byteLength(text), truncated = false): CapturedBody {
@@ -184,10 +185,37 @@ export function hugeRequest(id = 'req_huge'): CapturedExchange {
   return ex;
 }
 
-export function captureSource(...exchanges: CapturedExchange[]): CaptureSource & { add(ex: CapturedExchange): void } {
+/** A WebSocket turn as the gateway captures it: the upgrade request with the `response.create` frame as its body. */
+export function webSocketTurn(id = 'req_turn'): CapturedExchange {
+  const frame = { type: 'response.create', model: 'gpt', input: "it's over the socket" };
+  const events = [
+    { type: 'response.created', response: { id: 'resp_ws', status: 'in_progress' } },
+    { type: 'response.output_text.delta', delta: "it's over the socket" },
+    { type: 'response.completed', response: { id: 'resp_ws', status: 'completed' } },
+  ];
+  return {
+    id,
+    time: TIME,
+    request: {
+      method: 'GET',
+      url: '/v1/responses',
+      headers: { authorization: '[REDACTED]', host: '127.0.0.1:4000', connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' },
+      body: jsonBody(frame),
+    },
+    response: { status: 101, headers: {}, body: textBody(events.map((e) => `${JSON.stringify(e)}\n`).join('')), assembled: { text: "it's over the socket", reasoning: '', tool_calls: [] } },
+    timings: { queue_ms: 1, upstream_headers_ms: 20, first_token_ms: 30, total_ms: 40 },
+  };
+}
+
+/** A capture source over `exchanges`, capturing (enabled) unless told otherwise; `delete` drops one as capture_keep would. */
+export function captureSource(...exchanges: CapturedExchange[]): InspectorCaptures & { add(ex: CapturedExchange): void; delete(id: string): void; setEnabled(on: boolean): void } {
   const map = new Map(exchanges.map((e) => [e.id, e]));
+  let on = true;
   return {
     get: (id) => map.get(id),
+    enabled: () => on,
     add: (ex) => void map.set(ex.id, ex),
+    delete: (id) => void map.delete(id),
+    setEnabled: (value) => void (on = value),
   };
 }

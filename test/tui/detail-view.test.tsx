@@ -131,7 +131,9 @@ describe('detail view with a captured exchange', () => {
   });
 
   it('falls back to the previews without a capture and says how to get whole bodies', async () => {
-    const app = await renderInspector({ columns: 100, rows: 40, captures: captureSource() });
+    const source = captureSource();
+    source.setEnabled(false);
+    const app = await renderInspector({ columns: 100, rows: 40, captures: source });
     app.store.finished(finishedEvent('req_p', { input_preview: 'hello there', output_preview: 'general kenobi' }));
     const frame = await app.press(KEYS.enter);
     expect(frame).toContain('whole bodies: set proxy.capture_bodies: true');

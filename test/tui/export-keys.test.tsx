@@ -1,6 +1,7 @@
 // `e` in the UI: in the detail view and on the selected table row it writes the request's JSON
 // and curl script into the export directory (the proxy URL from server.listening) and says where
-// in the status line; without a capture it says how to get one; a truncated body gets no script;
+// in the status line (both files by name, or `…curl.sh` when that does not fit two lines); without
+// a capture it says how to get one, or with capture on that the body is no longer kept; a truncated body gets no script;
 // an in-flight request has nothing yet; the status goes away at the next key.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ describe('export keys', () => {
     const dir = join(tmp, 'detail');
     const app = await withRequests(dir);
     const f = await app.press(KEYS.enter, 'e');
-    expect(footer(f)).toBe(`exported to ${dir}/aisix-request-req_m.json and …curl.sh`);
+    expect(footer(f)).toBe(`exported to ${dir}/aisix-request-req_m.json and aisix-request-req_m.curl.sh`);
     const script = readFileSync(join(dir, 'aisix-request-req_m.curl.sh'), 'utf8');
     expect(script).toContain("curl -sS -X POST 'http://127.0.0.1:5555/v1/messages?beta=true'");
     expect(script).toContain('-H "x-api-key: $AISIX_API_KEY"');
@@ -46,7 +47,7 @@ describe('export keys', () => {
     const dir = join(tmp, 'table');
     const app = await withRequests(dir);
     const f = await app.press('j', 'e');
-    expect(footer(f)).toBe(`exported to ${dir}/aisix-request-req_c.json and …curl.sh`);
+    expect(footer(f)).toBe(`exported to ${dir}/aisix-request-req_c.json and aisix-request-req_c.curl.sh`);
     expect(existsSync(join(dir, 'aisix-request-req_c.curl.sh'))).toBe(true);
     expect(existsSync(join(dir, 'aisix-request-req_m.json'))).toBe(false);
     expect(f).toContain('alias -> model');
@@ -56,7 +57,7 @@ describe('export keys', () => {
     const dir = join(tmp, 'burst');
     const app = await withRequests(dir);
     const f = await app.press('je');
-    expect(footer(f)).toBe(`exported to ${dir}/aisix-request-req_c.json and …curl.sh`);
+    expect(footer(f)).toBe(`exported to ${dir}/aisix-request-req_c.json and aisix-request-req_c.curl.sh`);
   });
 
   it('a truncated body gets the JSON only, and the status says so', async () => {
@@ -75,6 +76,25 @@ describe('export keys', () => {
     expect(footer(await app.press('e'))).toBe('nothing to export: set proxy.capture_bodies: true');
     expect(footer(await app.press(KEYS.enter, 'e'))).toBe('nothing to export: set proxy.capture_bodies: true');
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('with capture on, a request whose body was dropped (capture_keep) or whose id now names another request says the body is no longer kept', async () => {
+    const dir = join(tmp, 'gone');
+    const source = captureSource();
+    const app = await renderInspector({ columns: 120, exportDir: dir, captures: source });
+    app.store.finished(finishedEvent('req_old'));
+    expect(footer(await app.press('e'))).toBe('nothing to export: body no longer kept (proxy.capture_keep)');
+    expect(await app.press(KEYS.enter)).toContain('whole bodies: body no longer kept (proxy.capture_keep)');
+    // a client reused the id: the capture under it is a later request's (another arrival time)
+    source.add({ ...chatCompletion('req_old'), time: '2030-01-01T00:00:00.000Z' });
+    const frame = await app.press(KEYS.esc, KEYS.enter);
+    expect(frame).toContain('whole bodies: body no longer kept (proxy.capture_keep)');
+    expect(frame).not.toContain('request  POST /v1/chat/completions');
+    expect(footer(await app.press('e'))).toBe('nothing to export: body no longer kept (proxy.capture_keep)');
+    expect(existsSync(dir)).toBe(false);
+    source.setEnabled(false);
+    source.delete('req_old');
+    expect(footer(await app.press(KEYS.esc, 'e'))).toBe('nothing to export: set proxy.capture_bodies: true');
   });
 
   it('an in-flight request has nothing to export yet', async () => {

@@ -1,21 +1,23 @@
-// An exported curl script runs as is: the real gateway and mock (as the gateway tests start them),
-// a chat completion sent with `Authorization: Bearer` and a Messages request sent with
-// `x-api-key`, each exchange built from what was sent and got (redacted as the capture store
-// keeps it), exported, the script run with `sh` and AISIX_API_KEY set, and its answer compared
-// with the original (the mock's echo model is deterministic; ids and timestamps aside).
+// An exported curl script runs as is: the real gateway and mock (as the gateway tests start them)
+// with `proxy.capture_bodies: true`, each exchange taken from the gateway's own capture store
+// (`gateway.captures.get(id)`: headers lower-case, credentials redacted) — a chat completion sent
+// with `Authorization: Bearer`, a Messages request sent with `x-api-key`, and a WebSocket turn
+// (exported as the streamed POST /v1/responses its `response.create` frame carried) — exported, the
+// script run with `sh` and AISIX_API_KEY set, and its answer compared with the original (the
+// mock's echo model is deterministic; ids and timestamps aside).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { CapturedExchange } from '../../src/events/capture.js';
 import { writeExport } from '../../src/reporters/tui/export.js';
-import { rawRequest, type RawResponse } from '../helpers/http.js';
+import { rawRequest } from '../helpers/http.js';
 import { CALLER_KEY, configYaml, DEFAULT_MODELS, providerKey, startStack, type Stack } from '../helpers/stack.js';
 
 const run = promisify(execFile);
-const CREDENTIALS = new Set(['authorization', 'x-api-key']);
 
 let stack: Stack;
 const dir = mkdtempSync(join(tmpdir(), 'aisix-replay-'));
@@ -23,6 +25,7 @@ const dir = mkdtempSync(join(tmpdir(), 'aisix-replay-'));
 beforeAll(async () => {
   stack = await startStack({
     yaml: configYaml({
+      proxy: { capture_bodies: true },
       provider_keys: [providerKey('mock'), { display_name: 'claude', provider: 'anthropic', api_key: '${UPSTREAM_KEY}', api_base: '${MOCK_URL}' }],
       models: [...DEFAULT_MODELS, { display_name: 'sonnet', provider: 'anthropic', model_name: 'mock-echo', provider_key: 'claude' }],
     }),
@@ -34,23 +37,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The exchange as the capture store would keep it: headers lower-case, credentials redacted. */
-function exchangeOf(id: string, path: string, headers: Record<string, string>, body: string, res: RawResponse): CapturedExchange {
-  const redacted = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), CREDENTIALS.has(k.toLowerCase()) ? '[REDACTED]' : v]));
-  redacted['content-length'] = String(Buffer.byteLength(body));
-  redacted.host = new URL(stack.url).host;
-  return {
-    id,
-    time: new Date().toISOString(),
-    request: { method: 'POST', url: path, headers: redacted, body: { text: body, encoding: 'utf8', bytes: Buffer.byteLength(body), truncated: false } },
-    response: {
-      status: res.status,
-      headers: { 'content-type': String(res.headers['content-type'] ?? '') },
-      body: { text: res.body, encoding: 'utf8', bytes: Buffer.byteLength(res.body), truncated: false },
-      assembled: null,
-    },
-    timings: { queue_ms: null, upstream_headers_ms: null, first_token_ms: null, total_ms: 1 },
-  };
+/** The exchange the gateway captured for request `id` (kept before its request.finished goes out). */
+async function captured(id: string): Promise<CapturedExchange> {
+  await stack.until(() => stack.events.some((e) => e.id === id), `request ${id} finished`);
+  const ex = stack.gateway.captures?.get(id);
+  if (ex === undefined) throw new Error(`no capture of ${id}`);
+  return ex;
 }
 
 /** The answer without what differs per call (ids, timestamps). */
@@ -64,20 +56,35 @@ function stable(value: unknown): unknown {
   );
 }
 
-async function replay(ex: CapturedExchange): Promise<unknown> {
+async function replayText(ex: CapturedExchange, key = CALLER_KEY): Promise<string> {
   const { curlPath } = writeExport(ex, stack.url, dir);
   if (curlPath === null) throw new Error('no script written');
-  const { stdout } = await run('sh', [curlPath], { env: { PATH: process.env.PATH ?? '', AISIX_API_KEY: CALLER_KEY } });
-  return JSON.parse(stdout) as unknown;
+  const { stdout } = await run('sh', [curlPath], { env: { PATH: process.env.PATH ?? '', AISIX_API_KEY: key } });
+  return stdout;
 }
 
-describe('an exported curl script, run with sh against the proxy', () => {
+const replay = async (ex: CapturedExchange): Promise<unknown> => JSON.parse(await replayText(ex)) as unknown;
+
+/** The output text of a Responses SSE stream: its `response.output_text.delta` deltas joined. */
+function streamedText(sse: string): string {
+  return sse
+    .split('\n')
+    .filter((l) => l.startsWith('data: '))
+    .map((l) => JSON.parse(l.slice(6)) as { type?: string; delta?: string })
+    .filter((e) => e.type === 'response.output_text.delta')
+    .map((e) => e.delta ?? '')
+    .join('');
+}
+
+describe('an exported curl script of a captured exchange, run with sh against the proxy', () => {
   it('replays a chat completion sent with Authorization: Bearer and gets the same answer', async () => {
     const body = JSON.stringify({ model: 'gpt', messages: [{ role: 'user', content: "Echo this: it's a 'quoted' test" }], temperature: 0 });
     const headers = { authorization: `Bearer ${CALLER_KEY}`, 'content-type': 'application/json', 'user-agent': 'test/1.0', 'accept-encoding': 'identity' };
     const original = await rawRequest(stack.url, { path: '/v1/chat/completions', headers, body });
     expect(original.status).toBe(200);
-    const answer = await replay(exchangeOf('replay_chat', '/v1/chat/completions', headers, body, original));
+    const ex = await captured(String(original.headers['x-aisix-request-id']));
+    expect(ex.request.headers.authorization).toBe('[REDACTED]');
+    const answer = await replay(ex);
     expect(stable(answer)).toEqual(stable(JSON.parse(original.body)));
     expect(JSON.stringify(answer)).toContain("it's a 'quoted' test");
   });
@@ -87,17 +94,56 @@ describe('an exported curl script, run with sh against the proxy', () => {
     const headers = { 'x-api-key': CALLER_KEY, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
     const original = await rawRequest(stack.url, { path: '/v1/messages', headers, body });
     expect(original.status).toBe(200);
-    const answer = await replay(exchangeOf('replay_msg', '/v1/messages', headers, body, original));
+    const ex = await captured(String(original.headers['x-aisix-request-id']));
+    expect(ex.request.headers['x-api-key']).toBe('[REDACTED]');
+    const answer = await replay(ex);
     expect(stable(answer)).toEqual(stable(JSON.parse(original.body)));
     expect(JSON.stringify(answer)).toContain("Don't change this");
+  });
+
+  it('replays a WebSocket turn as the streamed POST /v1/responses its frame carried and gets the same answer text', async () => {
+    const socket = new WebSocket(`${stack.url.replace(/^http/, 'ws')}/v1/responses`, { headers: { authorization: `Bearer ${CALLER_KEY}` } });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const deltas: string[] = [];
+    const done = new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        const event = JSON.parse(String(data)) as { type: string; delta?: string };
+        if (event.type === 'response.output_text.delta') deltas.push(event.delta ?? '');
+        if (event.type === 'response.completed') resolve();
+      }),
+    );
+    const before = stack.events.length;
+    socket.send(JSON.stringify({ type: 'response.create', model: 'gpt', input: "over the socket, it's a turn" }));
+    await done;
+    await stack.until(() => stack.events.slice(before).some((e) => e.transport === 'websocket'), 'the turn finished');
+    socket.close();
+    const turn = stack.events.slice(before).find((e) => e.transport === 'websocket');
+    const ex = await captured(turn?.id ?? '');
+    expect(ex.request.method).toBe('GET');
+    const original = deltas.join('');
+    expect(original).toContain("over the socket, it's a turn");
+
+    const { jsonPath } = writeExport(ex, stack.url, dir);
+    expect(JSON.parse(readFileSync(jsonPath, 'utf8'))).toMatchObject({
+      method: 'POST',
+      url: `${stack.url}/v1/responses`,
+      transport: 'websocket',
+      headers: { 'content-type': 'application/json' },
+      body: { model: 'gpt', input: "over the socket, it's a turn", stream: true },
+    });
+    const sse = await replayText(ex);
+    expect(streamedText(sse)).toBe(original);
+    expect(ex.response.assembled?.text).toBe(original);
   });
 
   it('is refused without the key: the script carries none of its own', async () => {
     const body = JSON.stringify({ model: 'gpt', messages: [{ role: 'user', content: 'hi' }] });
     const headers = { authorization: `Bearer ${CALLER_KEY}`, 'content-type': 'application/json' };
     const original = await rawRequest(stack.url, { path: '/v1/chat/completions', headers, body });
-    const { curlPath } = writeExport(exchangeOf('replay_nokey', '/v1/chat/completions', headers, body, original), stack.url, dir);
-    const { stdout } = await run('sh', [curlPath ?? ''], { env: { PATH: process.env.PATH ?? '', AISIX_API_KEY: 'sk-wrong' } });
-    expect(JSON.parse(stdout)).toMatchObject({ error: { type: 'invalid_api_key' } });
+    const ex = await captured(String(original.headers['x-aisix-request-id']));
+    expect(JSON.parse(await replayText(ex, 'sk-wrong'))).toMatchObject({ error: { type: 'invalid_api_key' } });
   });
 });

@@ -1,18 +1,23 @@
 // Export of a captured request (`e`): the JSON file's shape, the exact curl script for a request
 // authenticated with x-api-key and one with Authorization, sh quoting of bodies holding `'` (run
-// through a real sh and a stand-in curl that prints what it would send), the printf path for
-// bodies too big for one argument, truncated bodies (JSON only, no script), unsafe ids, and the
-// files written (names, mode 755, the directory created).
-import { execFileSync } from 'node:child_process';
+// through a real sh and a stand-in curl that prints what it would send), every body through stdin
+// (a body starting with `@` run through real curl), bodies too big for one argument, truncated and
+// uncaptured bodies (JSON only, no script), a WebSocket turn (as its POST /v1/responses), unsafe
+// ids, and the files written (names, modes 600 and 700, the directory created).
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CapturedExchange } from '../../src/events/capture.js';
 import { buildCurl, buildRequestJson, exportRequest, fileId, shQuote, writeExport } from '../../src/reporters/tui/export.js';
-import { chatCompletion, messagesAnswer, textBody, truncatedRequest } from './captures.js';
+import { chatCompletion, messagesAnswer, textBody, truncatedRequest, webSocketTurn } from './captures.js';
 
 const URL = 'http://127.0.0.1:4000';
+const run = promisify(execFile);
 const tmp = mkdtempSync(join(tmpdir(), 'aisix-export-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -50,12 +55,12 @@ describe('buildCurl', () => {
         '#!/bin/sh',
         '# aisix request req_m, replayed through the proxy as captured (credentials redacted).',
         '# Run it with a caller key of the proxy: AISIX_API_KEY=<key> sh <this file>',
-        "curl -sS -X POST 'http://127.0.0.1:4000/v1/messages?beta=true' \\",
+        `printf '%s' ${quoted} | curl -sS -X POST 'http://127.0.0.1:4000/v1/messages?beta=true' \\`,
         '  -H "x-api-key: $AISIX_API_KEY" \\',
         "  -H 'content-type: application/json' \\",
         "  -H 'anthropic-version: 2023-06-01' \\",
         "  -H 'anthropic-beta: interleaved-thinking-2025-05-14' \\",
-        `  --data-binary ${quoted}`,
+        '  --data-binary @-',
         '',
       ].join('\n'),
     );
@@ -72,10 +77,10 @@ describe('buildCurl', () => {
         '#!/bin/sh',
         '# aisix request req_c, replayed through the proxy as captured (credentials redacted).',
         '# Run it with a caller key of the proxy: AISIX_API_KEY=<key> sh <this file>',
-        "curl -sS -X POST 'http://127.0.0.1:4000/v1/chat/completions' \\",
+        `printf '%s' '${ex.request.body?.text ?? ''}' | curl -sS -X POST 'http://127.0.0.1:4000/v1/chat/completions' \\`,
         '  -H "Authorization: Bearer $AISIX_API_KEY" \\',
         "  -H 'content-type: application/json' \\",
-        `  --data-binary '${ex.request.body?.text ?? ''}'`,
+        '  --data-binary @-',
         '',
       ].join('\n'),
     );
@@ -108,6 +113,7 @@ describe('buildCurl', () => {
   it('adds -N for streams and writes no body for a GET', () => {
     const ex = chatCompletion('req_g');
     ex.request = { method: 'GET', url: '/v1/models', headers: { authorization: '[REDACTED]', accept: 'text/event-stream' }, body: null };
+    ex.response.headers = { 'content-type': 'text/event-stream' };
     expect(buildCurl(ex, URL)?.split('\n').slice(3).join('\n')).toBe(
       `curl -sS -N -X GET 'http://127.0.0.1:4000/v1/models' \\\n  -H "Authorization: Bearer $AISIX_API_KEY" \\\n  -H 'accept: text/event-stream'\n`,
     );
@@ -115,6 +121,60 @@ describe('buildCurl', () => {
 
   it('writes no script for a truncated body', () => {
     expect(buildCurl(truncatedRequest(), URL)).toBeNull();
+  });
+
+  it('never lets curl read a body starting with @ as a file: every body goes through stdin (real curl, a local echo server)', async () => {
+    const secret = join(tmp, 'secret.txt');
+    writeFileSync(secret, 'THE-LOCAL-SECRET');
+    const echo = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => res.end(Buffer.concat(chunks)));
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
+    try {
+      const ex = chatCompletion('req_at');
+      ex.request.body = textBody(`@${secret}`);
+      const curl = buildCurl(ex, `http://127.0.0.1:${(echo.address() as AddressInfo).port}`) ?? '';
+      expect(curl).not.toContain(`--data-binary '@`);
+      const file = join(tmp, 'at.sh');
+      writeFileSync(file, curl);
+      const { stdout } = await run('sh', [file], { env: { PATH: process.env.PATH ?? '', AISIX_API_KEY: 'sk-test' } });
+      expect(stdout).toBe(`@${secret}`);
+    } finally {
+      await new Promise<void>((r) => echo.close(() => r()));
+    }
+  });
+
+  it('writes no script for a body that was sent but not captured (a passthrough POST without tapes)', () => {
+    const ex = chatCompletion('req_pass');
+    ex.request = { method: 'POST', url: '/raw/echo', headers: { authorization: '[REDACTED]', 'content-type': 'text/plain', 'content-length': '14' }, body: null };
+    expect(buildCurl(ex, URL)).toBeNull();
+    ex.request.headers = { authorization: '[REDACTED]', 'transfer-encoding': 'chunked' };
+    expect(buildCurl(ex, URL)).toBeNull();
+    ex.request.headers = { authorization: '[REDACTED]' };
+    expect(buildCurl(ex, URL)).toBeNull(); // a POST says nothing of its length: it had a body
+    ex.request.headers = { authorization: '[REDACTED]', 'content-length': '0' };
+    expect(buildCurl(ex, URL)).toContain("-X POST 'http://127.0.0.1:4000/raw/echo'"); // an empty POST replays as one
+  });
+
+  it('writes a WebSocket turn as the streamed POST /v1/responses its frame carried, without `type`', () => {
+    const ex = webSocketTurn('req_ws');
+    const curl = buildCurl(ex, URL) ?? '';
+    const body = JSON.stringify({ model: 'gpt', input: "it's over the socket", stream: true });
+    expect(curl.split('\n').slice(1)).toEqual([
+      '# aisix request req_ws, replayed through the proxy as captured (credentials redacted).',
+      '# It was a WebSocket turn: replayed as the streamed POST /v1/responses its response.create frame carried.',
+      '# Run it with a caller key of the proxy: AISIX_API_KEY=<key> sh <this file>',
+      `printf '%s' ${shQuote(body)} | curl -sS -N -X POST 'http://127.0.0.1:4000/v1/responses' \\`,
+      '  -H "Authorization: Bearer $AISIX_API_KEY" \\',
+      "  -H 'content-type: application/json' \\",
+      '  --data-binary @-',
+      '',
+    ]);
+    expect(runWithFakeCurl(curl).toString('utf8')).toBe(body);
+    ex.request.body = textBody('not json');
+    expect(buildCurl(ex, URL)).toBeNull();
   });
 });
 
@@ -126,6 +186,17 @@ describe('buildRequestJson', () => {
       url: 'http://127.0.0.1:4000/v1/messages?beta=true',
       headers: ex.request.headers,
       body: JSON.parse(ex.request.body?.text ?? ''),
+    });
+  });
+
+  it('writes a WebSocket turn as POST /v1/responses with the frame\'s request, and says it was a turn', () => {
+    const ex = webSocketTurn('req_ws');
+    expect(buildRequestJson(ex, URL)).toEqual({
+      method: 'POST',
+      url: 'http://127.0.0.1:4000/v1/responses',
+      headers: { authorization: '[REDACTED]', host: '127.0.0.1:4000', 'content-type': 'application/json' },
+      body: { model: 'gpt', input: "it's over the socket", stream: true },
+      transport: 'websocket',
     });
   });
 
@@ -148,12 +219,30 @@ describe('writing the files', () => {
     const result = writeExport(ex, URL, dir);
     expect(result.jsonPath).toBe(join(dir, 'aisix-request-req_w.json'));
     expect(result.curlPath).toBe(join(dir, 'aisix-request-req_w.curl.sh'));
-    expect(result.message).toBe(`exported to ${dir}/aisix-request-req_w.json and …curl.sh`);
+    expect(result.message).toBe(`exported to ${dir}/aisix-request-req_w.json and aisix-request-req_w.curl.sh`);
+    expect(result.short).toBe(`exported to ${dir}/aisix-request-req_w.json and …curl.sh`);
     expect(JSON.parse(readFileSync(result.jsonPath, 'utf8'))).toEqual(buildRequestJson(ex, URL));
     const script = readFileSync(result.curlPath ?? '', 'utf8');
     expect(script.startsWith('#!/bin/sh\n')).toBe(true);
     expect(script).toBe(buildCurl(ex, URL));
-    expect(statSync(result.curlPath ?? '').mode & 0o777).toBe(0o755);
+    // both hold whole prompts: the owner's alone, also when an older, wider-open file is overwritten
+    expect(statSync(result.curlPath ?? '').mode & 0o777).toBe(0o700);
+    expect(statSync(result.jsonPath).mode & 0o777).toBe(0o600);
+    chmodSync(result.jsonPath, 0o644);
+    chmodSync(result.curlPath ?? '', 0o755);
+    writeExport(ex, URL, dir);
+    expect(statSync(result.curlPath ?? '').mode & 0o777).toBe(0o700);
+    expect(statSync(result.jsonPath).mode & 0o777).toBe(0o600);
+  });
+
+  it('writes only the JSON for a body that was not captured, saying why', () => {
+    const dir = join(tmp, 'uncaptured');
+    const ex = chatCompletion('req_nb');
+    ex.request.body = null;
+    const result = writeExport(ex, URL, dir);
+    expect(result.curlPath).toBeNull();
+    expect(existsSync(join(dir, 'aisix-request-req_nb.curl.sh'))).toBe(false);
+    expect(result.message).toBe(`exported to ${dir}/aisix-request-req_nb.json (request body not captured: no curl script, it could not replay the request)`);
   });
 
   it('writes only the JSON for a truncated body (and removes an older script of that id), saying why', () => {
@@ -176,10 +265,11 @@ describe('writing the files', () => {
   });
 
   it('has nothing to export without a capture, and reports a write that fails', () => {
-    expect(exportRequest(null, URL, tmp)).toEqual({ message: 'nothing to export: set proxy.capture_bodies: true', ok: false });
+    expect(exportRequest({ kind: 'off' }, URL, tmp)).toMatchObject({ message: 'nothing to export: set proxy.capture_bodies: true', ok: false });
+    expect(exportRequest({ kind: 'gone' }, URL, tmp)).toMatchObject({ message: 'nothing to export: body no longer kept (proxy.capture_keep)', ok: false });
     const file = join(tmp, 'a-file');
     writeFileSync(file, 'x');
-    const failed = exportRequest(chatCompletion(), URL, join(file, 'sub'));
+    const failed = exportRequest({ kind: 'kept', exchange: chatCompletion() }, URL, join(file, 'sub'));
     expect(failed.ok).toBe(false);
     expect(failed.message).toMatch(/^export failed: /);
   });

@@ -2,8 +2,8 @@
 // manual clock and resizable fake terminal of the TUI tests' harness.
 import { render } from 'ink-testing-library';
 import { vi } from 'vitest';
-import type { CaptureSource } from '../../src/events/capture.js';
 import { App } from '../../src/reporters/tui/App.js';
+import type { InspectorCaptures } from '../../src/reporters/tui/capture-lookup.js';
 import { RequestStore } from '../../src/reporters/tui/request-store.js';
 import { manualClock } from '../reporters/tui/fixtures.js';
 import { header, strip, tick } from '../reporters/tui/harness.js';
@@ -20,7 +20,7 @@ export const KEYS = {
   backspace: '\u007F',
 } as const;
 
-export async function renderInspector(options: { columns?: number; rows?: number; captures?: CaptureSource; exportDir?: string } = {}) {
+export async function renderInspector(options: { columns?: number; rows?: number; captures?: InspectorCaptures; exportDir?: string } = {}) {
   const clock = manualClock();
   const store = new RequestStore({ clock, notifyIntervalMs: 0 });
   const onQuit = vi.fn(() => Promise.resolve());

@@ -2,8 +2,8 @@
 // the package and nothing here ever fetches an update. Loaded only when a config has a direct model
 // without `cost` (`prepareCatalog`, at gateway creation and on reload), never by `validate`.
 // Which catalog provider prices a model: `openai` and `anthropic` as themselves; another provider
-// name only when the catalog knows that provider (e.g. `deepseek`, `mistral`, `groq`); never by the
-// model id alone (a local server may reuse a public model name). One lookup per (provider, upstream
+// name only when it is a catalog provider's id (e.g. `deepseek`, `mistral`, `groq`; `gemini` as
+// `google`), never a name that only contains one (`openai-compatible`); never by the model id alone (a local server may reuse a public model name). One lookup per (provider, upstream
 // model), cached: its price tables become rates priced with a few multiplications (the catalog's
 // own calcPrice costs ~30-80 µs a call; this, under 1 µs), a table with a start date applying from
 // that date on, as the catalog picks it; prices by time of day, and tables with units this module
@@ -99,10 +99,19 @@ function current(phases: readonly Phase[], now: number): Rates {
   return (phases[0] as Phase).rates;
 }
 
-/** The catalog provider id for a config's provider name, or null: never a guess from the model id. */
+/** Config provider names the catalog spells otherwise (AISIX's `gemini` is the catalog's `google`). */
+const CATALOG_ALIASES: Readonly<Record<string, string>> = { gemini: 'google' };
+
+/**
+ * The catalog provider id for a config's provider name, or null: never a guess from the model id,
+ * and never a fuzzy match — the catalog's findProvider also matches names that merely contain a
+ * provider's (`openai-compatible`, `my-local-openai` → openai), which would price a local server
+ * at list prices; only a provider whose catalog id is the name (after the aliases above) counts.
+ */
 function catalogProvider(lib: Catalog, provider: string): string | null {
   if (provider === 'openai' || provider === 'anthropic') return provider;
-  return lib.findProvider({ providerId: provider }) === undefined ? null : provider;
+  const id = CATALOG_ALIASES[provider] ?? provider;
+  return lib.findProvider({ providerId: id })?.id === id ? id : null;
 }
 
 function calc(lib: Catalog, modelId: string, providerId: string, usage: Usage): number | null {

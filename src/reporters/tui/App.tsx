@@ -2,22 +2,23 @@
 // selection) and the keys. Selection follows the newest row until the user moves it, then sticks
 // to that row (by its `seq`: request ids may repeat) as new rows arrive. The detail view's scroll
 // and search keys are detail-state.ts's; its document is read from the capture source by request
-// id on every redraw (the exchange appears when the request finishes) and memoised per width.
+// id and arrival time (capture-lookup.ts) on every redraw (the exchange appears when the request
+// finishes) and memoised per width.
 // `e` exports the shown or selected request (export.ts) and says where in the status line (which
 // takes the totals line too when the path does not fit one line).
 // Quitting calls `onQuit` once and exits when it settles.
 import { join } from 'node:path';
 import { Box, useApp, useInput, type Key } from 'ink';
 import { useMemo, useReducer, useRef, useState } from 'react';
-import type { CaptureSource } from '../../events/capture.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { AliasTable } from './AliasTable.js';
 import { detailDoc, type DetailDoc } from './detail-doc.js';
 import { detailKey, initialDetailState, type DetailState } from './detail-state.js';
 import { DetailView } from './DetailView.js';
+import { lookupCapture, type CaptureLookup, type InspectorCaptures } from './capture-lookup.js';
 import { exportRequest } from './export.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
-import { Footer, statusLines, type FooterStatus, type View } from './Footer.js';
+import { Footer, statusLines, statusText, type FooterStatus, type View } from './Footer.js';
 import { Header } from './Header.js';
 import { HelpView } from './HelpView.js';
 import { tableColumns, visibleRowCount } from './layout.js';
@@ -34,7 +35,7 @@ export interface AppProps {
   header: TuiHeaderInfo;
   onQuit: () => Promise<void>;
   /** whole bodies of the latest requests (proxy.capture_bodies), read by request id */
-  captures?: CaptureSource;
+  captures?: InspectorCaptures;
   /** where `e` writes exports (default `.aisix` under the working directory) */
   exportDir?: string;
 }
@@ -95,10 +96,12 @@ export function App({ store, header, onQuit, captures, exportDir }: AppProps) {
     return seq === null ? (list[0] ?? null) : (list.find((r) => r.seq === seq) ?? null);
   };
   /** The detail document of a row: the capture is re-read by request id on every call (memoised per width). */
-  const docOf = (row: Row | null): DetailDoc | null =>
-    row === null
-      ? null
-      : detailDoc({ row, previews: store.previewsOf(row.seq), capture: captures?.get(row.id) ?? null, now: store.now() }, widthRef.current);
+  const docOf = (row: Row | null): DetailDoc | null => {
+    if (row === null) return null;
+    const found = lookupCapture(captures, row);
+    const capture = found.kind === 'kept' ? found.exchange : null;
+    return detailDoc({ row, previews: store.previewsOf(row.seq), capture, capturing: found.kind === 'gone', now: store.now() }, widthRef.current);
+  };
 
   const move = (delta: number): void => {
     const list = rowsRef.current;
@@ -113,12 +116,12 @@ export function App({ store, header, onQuit, captures, exportDir }: AppProps) {
   const openHelp = (): void => update({ view: 'help', helpFrom: ui.current.view === 'help' ? ui.current.helpFrom : ui.current.view });
   const proxyUrl = snapshot.server?.url ?? header.url;
   const exportRow = (row: Row | null): void => {
-    const exchange = row === null ? null : (captures?.get(row.id) ?? null);
-    if (row !== null && row.finished === null && exchange === null) {
+    const found: CaptureLookup = row === null ? { kind: 'off' } : lookupCapture(captures, row);
+    if (row !== null && row.finished === null && found.kind !== 'kept') {
       return update({ status: { text: 'nothing to export yet: the request is still in flight', tone: 'warn' } });
     }
-    const result = exportRequest(exchange, proxyUrl, exportDir ?? join(process.cwd(), '.aisix'));
-    update({ status: { text: result.message, tone: result.ok ? 'ok' : 'warn' } });
+    const result = exportRequest(found, proxyUrl, exportDir ?? join(process.cwd(), '.aisix'));
+    update({ status: { text: result.message, short: result.short, tone: result.ok ? 'ok' : 'warn' } });
   };
   const clearList = (): void => {
     store.clear();
@@ -189,7 +192,7 @@ export function App({ store, header, onQuit, captures, exportDir }: AppProps) {
   });
 
   // a status too wide for the footer line takes the totals line too, until the next key
-  const wideStatus = status !== null && !quitting && statusLines(terminalSafe(status.text), size.columns).length > 1;
+  const wideStatus = status !== null && !quitting && statusLines(terminalSafe(statusText(status, size.columns)), size.columns).length > 1;
   const doc = view === 'detail' ? docOf(found >= 0 || selectedSeq === null ? (rows[selected] ?? null) : null) : null;
   return (
     <Box flexDirection="column" width={size.columns}>

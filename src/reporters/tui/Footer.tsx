@@ -2,7 +2,9 @@
 // "shutting down…" once the user asked to quit. A status message (where an export went, why
 // nothing was exported) takes the whole line until the next key; one too wide for it takes two
 // (statusLines; App leaves the totals line out meanwhile), broken after a space or a `/` so an
-// export's directory and its file names both stay readable at 80 columns. Short hints below 120 columns.
+// export's directory and its file names both stay readable at 80 columns; a status with a short form
+// (an export naming both files) uses it when the full text would not fit on two lines. Short hints
+// below 120 columns.
 import { Box, Text } from 'ink';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import type { StoreSnapshot } from './request-store.js';
@@ -14,6 +16,8 @@ export type View = 'table' | 'aliases' | 'detail' | 'help';
 
 export interface FooterStatus {
   text: string;
+  /** a shorter form, drawn when `text` would not fit on two lines */
+  short?: string;
   tone: Tone;
 }
 
@@ -36,6 +40,19 @@ const SHORT: Partial<Record<View, string>> = {
   table: '↑↓ enter a:aliases e:export f:filter p:pause c:clear ?:help q:quit',
   detail: 'esc ↑↓ space/b g/G /:search ←→ e:export ?',
 };
+
+/** The status's text when it fits on two lines of `width` columns, else its short form (if any). */
+export function statusText(status: FooterStatus, width: number): string {
+  if (status.short === undefined) return status.text;
+  const lines = statusLines(terminalSafe(status.text), width);
+  return lines.every((l) => textWidth(l) <= width) ? status.text : status.short;
+}
+
+function textWidth(text: string): number {
+  let cols = 0;
+  for (const ch of text) cols += charWidth(ch.codePointAt(0) ?? 0);
+  return cols;
+}
 
 /**
  * A status text (already terminal-safe) as the lines it is drawn on: itself when it fits `width`
@@ -71,7 +88,7 @@ export function Footer({ snapshot, view, quitting, width, status = null }: Foote
     // the whole line, or two: an export's path must stay readable at 80 columns
     return (
       <Box flexDirection="column">
-        {statusLines(terminalSafe(status.text), width).map((line, i) => (
+        {statusLines(terminalSafe(statusText(status, width)), width).map((line, i) => (
           <Text key={i} wrap="truncate" {...toneProps(status.tone)}>
             {line}
           </Text>

@@ -2,9 +2,10 @@
 // and key counts and the config state (loaded / reloaded at HH:MM:SS / rejected: <first issue>).
 // A third line shows the latest warning, if any. Auth follows server.listening and then every
 // config.reloaded. Text from outside (URL, config path, warnings, config issues) is terminalSafe.
-// With a spend cap (proxy.budget_usd, followed the same way as auth) the first line ends with
-// `spend $0.0123 / $5.00`: the session's priced spend (the totals' cost), yellow from 80% of the
-// cap, red once reached (new model requests then get 429 budget_exceeded). No cap, no spend.
+// With a spend cap (proxy.budget_usd, followed the same way as auth) the second line starts with
+// `spend $0.0123 / $5.00` (the first one, with a demo key, has no room left at 80 columns): the
+// session's priced spend (the totals' cost), yellow from 80% of the cap, red once reached (new
+// model requests then get 429 budget_exceeded). No cap, no spend.
 import { Box, Text } from 'ink';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { capDollars, spendDollars } from '../../text/usd.js';
@@ -45,9 +46,9 @@ export function Header({ info, snapshot, width }: HeaderProps) {
             <Text color="magenta">{terminalSafe(info.demoKey)}</Text>
           </>
         ) : null}
-        {cap !== null ? <Spend spent={snapshot.totals.costUsd} cap={cap} /> : null}
       </Text>
       <Text wrap="truncate">
+        {cap !== null ? <Spend spent={snapshot.totals.costUsd} cap={cap} /> : null}
         <Text dimColor>config </Text>
         <Text>{configPath}</Text>
         <Text dimColor>{`  ${plural(aliases, 'alias', 'aliases')}  ${plural(keys, 'key', 'keys')}  `}</Text>
@@ -66,8 +67,9 @@ function Spend({ spent, cap }: { spent: number; cap: number }) {
   const color = spent >= cap ? 'red' : spent >= cap * 0.8 ? 'yellow' : undefined;
   return (
     <>
-      <Text>{'  spend '}</Text>
+      <Text>{'spend '}</Text>
       <Text {...(color === undefined ? {} : { color })} bold={color === 'red'}>{`${spendDollars(spent)} / ${capDollars(cap)}`}</Text>
+      <Text>{'  '}</Text>
     </>
   );
 }

@@ -36,7 +36,7 @@ export function requestSection(out: LineSink, ex: CapturedExchange): void {
 export function responseSection(out: LineSink, ex: CapturedExchange): void {
   const { response } = ex;
   const body = response.body;
-  const stream = body !== null && isEventStream(response.headers, body);
+  const stream = body !== null && isEventStream(ex);
   out.title(`response  ${response.status}  ${sizeOf(body)}${stream ? '  stream' : ''}`);
   const a = response.assembled;
   if (a !== null) {
@@ -65,10 +65,16 @@ function rawBody(out: LineSink, body: CapturedBody, pretty: string | null, strea
   if (note !== null) out.line(note, 'warn');
 }
 
-function isEventStream(headers: Record<string, string>, body: CapturedBody): boolean {
-  const type = headers['content-type'] ?? '';
+/**
+ * Whether the exchange's answer is an event stream: its content-type says so, or (none sent) its
+ * body reads as SSE frames. The one test of "is this a stream" in the TUI (the response section,
+ * export's `curl -N`).
+ */
+export function isEventStream(ex: Pick<CapturedExchange, 'response'>): boolean {
+  const type = ex.response.headers['content-type'] ?? '';
   if (type.includes('text/event-stream')) return true;
-  return type === '' && body.encoding === 'utf8' && /^(event|data): /.test(body.text);
+  const body = ex.response.body;
+  return type === '' && body !== null && body.encoding === 'utf8' && /^(event|data): /.test(body.text);
 }
 
 export function headersSection(out: LineSink, ex: CapturedExchange): void {

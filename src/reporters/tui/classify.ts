@@ -1,17 +1,9 @@
-// How the TUI sorts a finished request into ok / error / blocked, and which guardrail hits it marks.
-// A guardrail block is "blocked", not "error": it is policy doing its job (a deliberate 422), and
-// counting it twice would hide real failures in the error total. Everything else with a status
-// ≥ 400 or an outcome other than `ok` (aborted 499s included) is an error.
+// The TUI's row kinds (ok / error / blocked: the shared rule of ../outcome-class.ts, blocks are
+// not errors) and which guardrail hits it marks.
 import type { GuardrailHit, RequestFinished } from '../../events/types.js';
+import type { OutcomeClass } from '../outcome-class.js';
 
-export type RowKind = 'ok' | 'error' | 'blocked';
-
-/** ok / error / blocked for a finished request (blocks are not errors). */
-export function classify(e: Pick<RequestFinished, 'status' | 'outcome'>): RowKind {
-  if (e.outcome === 'blocked_input' || e.outcome === 'blocked_output') return 'blocked';
-  if (e.status >= 400 || e.outcome !== 'ok') return 'error';
-  return 'ok';
-}
+export type RowKind = OutcomeClass;
 
 /** The hit that blocked the request, preferring the stage the outcome names. */
 export function blockingHit(e: Pick<RequestFinished, 'outcome' | 'guardrails'>): GuardrailHit | null {

@@ -1,5 +1,5 @@
 // The detail view's document: the logical lines wrapped to the terminal width, computed once per
-// (row, previews, capture, width) — a one-entry memo, so scrolling and searching never rebuild a
+// (row, previews, capture and whether capture is on, width) — a one-entry memo, so scrolling and searching never rebuild a
 // 1 MiB body's lines per key press — and search over it. Matches are found in the logical lines
 // (a match split by a wrap is still found) and mapped to the wrapped line they start on.
 import type { CapturedExchange } from '../../events/capture.js';
@@ -77,6 +77,7 @@ function sameKey(a: MemoKey, b: MemoKey): boolean {
     a.width === b.width &&
     a.input.row === b.input.row &&
     a.input.previews === b.input.previews &&
+    (a.input.capturing ?? false) === (b.input.capturing ?? false) &&
     sameCapture(a.input.capture, b.input.capture) &&
     // only an in-flight row's lines depend on the clock (its elapsed time)
     (a.input.row.finished !== null || a.input.now === b.input.now)

@@ -2,7 +2,7 @@
 // (state, ids, route, usage, the error envelope), timings (the capture's breakdown, else the
 // event's), attempts, guardrail hits with the matched rule, then — with a captured exchange
 // (DESIGN §13) — request, response and headers, or without one the input/output previews and how
-// to get whole bodies. Every line passes through terminalSafe on the way out (ids, caller, route,
+// to get whole bodies (or that they are no longer kept). Every line passes through terminalSafe on the way out (ids, caller, route,
 // error message, bodies and headers come from callers and upstreams); bodies are split at their
 // line breaks first, so those become lines, and tabs become spaces.
 import type { CapturedExchange } from '../../events/capture.js';
@@ -21,11 +21,14 @@ export interface DetailInput {
   previews: Previews | null;
   /** the captured exchange of the request, when the gateway kept one */
   capture: CapturedExchange | null;
+  /** the gateway captures bodies (so a missing capture was dropped: proxy.capture_keep); default false */
+  capturing?: boolean;
   /** store clock (ms), for an in-flight row's elapsed time */
   now: number;
 }
 
 export const WHOLE_BODIES_HINT = 'whole bodies: set proxy.capture_bodies: true';
+export const BODY_GONE_HINT = 'whole bodies: body no longer kept (proxy.capture_keep)';
 
 /** Every logical line of the detail view (the view wraps and scrolls them). */
 export function detailLines(input: DetailInput): DetailLine[] {
@@ -35,7 +38,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
   });
 }
 
-function rawLines({ row, previews, capture, now }: DetailInput): DetailLine[] {
+function rawLines({ row, previews, capture, capturing = false, now }: DetailInput): DetailLine[] {
   const f = row.finished;
   const out = new LineSink();
 
@@ -91,7 +94,7 @@ function rawLines({ row, previews, capture, now }: DetailInput): DetailLine[] {
     headersSection(out, capture);
     return out.lines;
   }
-  out.line(WHOLE_BODIES_HINT, 'info', 0);
+  out.line(capturing ? BODY_GONE_HINT : WHOLE_BODIES_HINT, 'info', 0);
   if (!previews) out.line('previews not kept (only the latest requests keep them, when the gateway sends them)', 'dim', 0);
   previewSection(out, 'input preview', previews?.input);
   previewSection(out, 'output preview', previews?.output);

@@ -2,9 +2,9 @@
 // subscribes it to the bus, renders <App> on the alternate screen and tears everything down once.
 // Ctrl+C arrives as input in raw mode, so Ink's own Ctrl+C exit is off and App handles it like q.
 import type { EventBus } from '../../events/bus.js';
-import type { CaptureSource } from '../../events/capture.js';
 import { terminalSafe } from '../../text/terminal-safe.js';
 import { attachStore } from './attach.js';
+import type { InspectorCaptures } from './capture-lookup.js';
 import { RequestStore } from './request-store.js';
 import type { TuiHeaderInfo } from './types.js';
 
@@ -26,8 +26,8 @@ export interface MountTuiOptions {
   stdout?: NodeJS.WriteStream;
   /** rows kept in the table (default 1,000) */
   historyLimit?: number;
-  /** the gateway's captured exchanges (proxy.capture_bodies): the detail view reads whole bodies here by request id */
-  captures?: CaptureSource;
+  /** the gateway's captured exchanges (proxy.capture_bodies) and whether it captures now: the detail view reads whole bodies here by request id */
+  captures?: InspectorCaptures;
   /** where `e` writes `aisix-request-<id>.json` / `.curl.sh`: the request log's directory (default `.aisix` under the cwd) */
   exportDir?: string;
 }

@@ -12,8 +12,8 @@ import type {
   RequestStarted,
   ServerListening,
 } from '../../events/types.js';
+import { outcomeClass } from '../outcome-class.js';
 import { BatchedNotifier } from './batched-notifier.js';
-import { classify } from './classify.js';
 import { PreviewCache } from './preview-cache.js';
 import { buildSnapshot, type Filter, type StoreSnapshot } from './snapshot.js';
 import { realClock, type ConfigState, type Previews, type Row, type StoreClock } from './store-types.js';
@@ -113,7 +113,7 @@ export class RequestStore {
       method: e.method,
       path: e.route,
       startedAt: before?.startedAt ?? this.clock.now(),
-      kind: classify(e),
+      kind: outcomeClass(e),
       finished: summary,
     };
     // Everything that reads the payload runs before any state changes, so a malformed event

@@ -12,7 +12,7 @@ import {
   maskedLabel,
   monitorLabel,
 } from '../../../src/reporters/tui/format.js';
-import { classify } from '../../../src/reporters/tui/classify.js';
+import { outcomeClass as classify } from '../../../src/reporters/outcome-class.js';
 import { tableColumns, visibleRowCount, windowStart } from '../../../src/reporters/tui/layout.js';
 import { aborted, blockedInput, blockedOutput, finishedEvent, monitored, unauthorized, upstream5xx, usage } from './fixtures.js';
 

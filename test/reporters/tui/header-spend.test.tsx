@@ -1,5 +1,6 @@
 // The TUI header's spend against the cap (DESIGN.md §13): nothing without `proxy.budget_usd`;
-// `spend $0.0123 / $5.00` with one, following server.listening and config.reloaded; plain below
+// `spend $0.0123 / $5.00` at the start of the second line with one (whole at 80 columns with a demo
+// key), following server.listening and config.reloaded; plain below
 // 80% of the cap, yellow from 80%, red once reached. Colours are read from Ink's raw output, with
 // chalk (which Ink colours with) forced to 16 colours: the test runner is no terminal.
 import chalk from 'chalk';
@@ -21,12 +22,12 @@ afterAll(() => {
 const YELLOW = '\u001b[33m';
 const RED = '\u001b[31m';
 
-/** The raw first line of the frame (colour codes kept). */
-function firstLine(frame: string | undefined): string {
-  return (frame ?? '').split('\n')[0] ?? '';
+/** The raw second line of the frame (colour codes kept): the spend's. */
+function spendLine(frame: string | undefined): string {
+  return (frame ?? '').split('\n')[1] ?? '';
 }
 
-/** The colour code right before the spend figure on the raw first line, or '' when none. */
+/** The colour code right before the spend figure on the raw spend line, or '' when none. */
 function spendColour(raw: string): string {
   const at = raw.indexOf('$');
   const before = raw.slice(Math.max(0, at - 12), at);
@@ -44,20 +45,20 @@ describe('TUI header: spend against the cap', () => {
 
   it('shows the spend against the cap from mount time, and colours it from 80% and once reached', async () => {
     const app = await renderApp({ columns: 160, info: { budgetUsd: 5 } });
-    expect(await app.frame()).toContain('auth on  spend $0.0000 / $5.00');
+    expect((await app.frame()).split('\n')[1]).toMatch(/^spend \$0\.0000 \/ \$5\.00  config /);
     app.store.finished(finishedEvent('r1', { cost_usd: 0.0123 }));
     let frame = await app.frame();
     expect(frame).toContain('spend $0.0123 / $5.00');
-    expect(spendColour(firstLine(app.lastFrame()))).toBe('');
+    expect(spendColour(spendLine(app.lastFrame()))).toBe('');
     app.store.finished(finishedEvent('r2', { cost_usd: 3.9877 })); // 4.00: 80%
     frame = await app.frame();
     expect(frame).toContain('spend $4.0000 / $5.00');
-    expect(spendColour(firstLine(app.lastFrame()))).toBe(YELLOW);
+    expect(spendColour(spendLine(app.lastFrame()))).toBe(YELLOW);
     app.store.finished(finishedEvent('r3', { cost_usd: null })); // unpriced: counts 0
     app.store.finished(finishedEvent('r4', { cost_usd: 1 }));
     frame = await app.frame();
     expect(frame).toContain('spend $5.0000 / $5.00');
-    expect(spendColour(firstLine(app.lastFrame()))).toBe(RED);
+    expect(spendColour(spendLine(app.lastFrame()))).toBe(RED);
   });
 
   it('follows the cap of server.listening and each config.reloaded', async () => {
@@ -74,6 +75,15 @@ describe('TUI header: spend against the cap', () => {
   it('shows a cap of 0 as reached', async () => {
     const app = await renderApp({ columns: 160, info: { budgetUsd: 0 } });
     expect(await app.frame()).toContain('spend $0.0000 / $0.00');
-    expect(spendColour(firstLine(app.lastFrame()))).toBe(RED);
+    expect(spendColour(spendLine(app.lastFrame()))).toBe(RED);
+  });
+
+  it('keeps the spend whole at 80 columns with the demo key on the first line', async () => {
+    const demoKey = 'sk-aisix-demo-0123456789abcdef0123456789abcdef';
+    const app = await renderApp({ columns: 80, info: { budgetUsd: 5, demoKey, url: 'http://127.0.0.1:4000' } });
+    app.store.finished(finishedEvent('r1', { cost_usd: 0.0123 }));
+    const [first, second] = (await app.frame()).split('\n');
+    expect(first).toContain('demo key sk-aisix-demo-');
+    expect(second).toMatch(/^spend \$0\.0123 \/ \$5\.00  config /);
   });
 });
