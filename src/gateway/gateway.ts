@@ -18,7 +18,7 @@ import { CALL_ID_HEADER, REQUEST_ID_HEADER, requestIdFor } from './record/reques
 import { RequestRecord } from './record/request-record.js';
 import { sendError } from './relay/error.js';
 import { answerPreflight } from './relay/local.js';
-import { httpClient, type GatewayServices, type RequestContext } from './routes/context.js';
+import { HttpClient, type GatewayServices, type RequestContext } from './routes/context.js';
 import { matchRoute, unmatchedProtocol, unmatchedRouteName, type RouteMatch } from './routes/match.js';
 import { passthroughRow } from './routes/table.js';
 import { ResponseIds } from './runtime/response-ids.js';
@@ -109,12 +109,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     taken.retain();
     const record = startRecord(req, res);
     const capture = services.captures === null ? null : new HttpCapture(services.captures, taken.config, bus, req, res, record);
-    res.once('close', () => {
+    const client = new HttpClient(res); // its one 'close' listener runs this first, then the stages'
+    client.onEnd(() => {
       inFlight--;
       record.finish(bus, !res.writableFinished);
       taken.release();
     });
-    handle(req, res, record, taken, capture);
+    handle(req, res, record, taken, capture, client);
   });
 
   // slow-loris and malformed requests: the envelope instead of node's bare status line
@@ -133,7 +134,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     return record;
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord, taken: Runtime, capture: HttpCapture | null): void {
+  function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord, taken: Runtime, capture: HttpCapture | null, client: HttpClient): void {
     let ctx: RequestContext | null = null;
     try {
       if (checkExposure(req, res, taken.exposure) === 'preflight') return answerPreflight(req, res, record);
@@ -146,7 +147,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       record.route = match.row.name;
       ctx = {
-        req, res, client: httpClient(res), record, runtime: taken, row: match.row, id: match.id, item: match.item ?? null, query: url.length > path.length ? url.slice(path.length) : '', services,
+        req, res, client, record, runtime: taken, row: match.row, id: match.id, item: match.item ?? null, query: url.length > path.length ? url.slice(path.length) : '', services,
         caller: null, body: null, plan: null, outgoing: null, injectedUsage: false, guardrails: null, cached: null, cacheStore: null, turn: null, rawBody: null,
       };
       capture?.attach(ctx);
@@ -221,8 +222,12 @@ function passthroughMatch(runtime: Runtime, path: string): RouteMatch | null {
   return found === null ? null : { row: passthroughRow(found.route), id: null };
 }
 
+/** Runs the row's stages in order; only a stage that returns a promise is awaited (most are synchronous). */
 async function runStages(ctx: RequestContext): Promise<void> {
-  for (const stage of ctx.row.stages) await stage(ctx);
+  for (const stage of ctx.row.stages) {
+    const pending = stage(ctx);
+    if (pending !== undefined) await pending;
+  }
 }
 
 /**

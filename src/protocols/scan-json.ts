@@ -96,3 +96,24 @@ function objectEnd(text: string, start: number): number {
   }
   return -1;
 }
+
+/**
+ * The `type` of the JSON object in the text when its first key is `type` with a plain string value
+ * (`{"type":"response.output_text.delta",…`, as OpenAI serialises events), else null.
+ */
+export function scanLeadingType(text: string): string | null {
+  let i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== 123) return null;
+  i = skipSpace(text, i + 1);
+  if (!text.startsWith('"type"', i)) return null;
+  i = skipSpace(text, i + 6);
+  if (text.charCodeAt(i) !== 58) return null;
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) !== 34) return null;
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 34) return text.slice(i + 1, j);
+    if (c === 92 || c < 32) return null; // an escape (or a raw control character): let a parse read it
+  }
+  return null;
+}

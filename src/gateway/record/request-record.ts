@@ -12,6 +12,21 @@ export interface CaptureHook {
   finished(event: RequestFinished): void;
 }
 
+/** the second last turned into an ISO string, and that string up to its milliseconds (`…T04:36:51.`) */
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/** `new Date(ms).toISOString()`, building the date part once per second: many requests arrive per second. */
+function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+    isoSecond = second;
+  }
+  const milli = ms - second * 1000;
+  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 export class RequestRecord {
   readonly startedAt = performance.now();
   readonly arrivedAt = Date.now();
@@ -58,7 +73,7 @@ export class RequestRecord {
 
   /** ISO time the request arrived (built only when an event needs it). */
   get time(): string {
-    return new Date(this.arrivedAt).toISOString();
+    return isoTime(this.arrivedAt);
   }
 
   /** Milliseconds since the request arrived. */

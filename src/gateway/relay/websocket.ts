@@ -1,19 +1,22 @@
 // The WebSocket relay (DESIGN.md §11): the only code that writes to a client WebSocket. A turn's
-// server events go out one text frame each, as the upstream sent them, while the protocol's tap
-// reads ids, the first delta and usage on the side; output guardrails work as on SSE — `hold`
-// keeps the turn's events until its terminal event and releases them (masked where a mask fired)
+// server events go out one text frame each, as the upstream sent them (those of one upstream read
+// in one write), while the protocol's tap reads ids, the first delta and usage on the side (by each
+// event's leading `type`, parsing only the events that carry them); output guardrails work as on
+// SSE — `hold` keeps the turn's events until its terminal event and releases them (masked where a mask fired)
 // or refuses the turn; `window` (the same stream policy and review as SSE: guardrails/window-*.ts)
 // releases each event once W characters of text follow it, refuses the turn on a block before
 // anything left and ends it with the protocol's blocked-stream events after (the upstream socket
 // stays: the rest of the turn is read and dropped); monitor scans at the end. A turn the proxy refuses gets
 // `{"type":"error","status":<http status>,"error":{…envelope…}}` and the socket stays open; an
 // upstream that breaks mid-answer ends the turn with the protocol's interrupted-stream events.
+import { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ProxySettings } from '../../config/types.js';
 import { parseBlocks, splitSseBlocks, type GuardrailChain, type StreamCollector } from '../../guardrails/index.js';
 import type { WindowReview, WindowStep } from '../../guardrails/window-review.js';
 import { streamRelay } from '../../guardrails/window-policy.js';
 import type { Protocol, StreamTap } from '../../protocols/index.js';
+import { scanLeadingType } from '../../protocols/scan-json.js';
 import type { SseFrame } from '../../sse/frame-parser.js';
 import { GatewayError } from '../errors.js';
 import type { RequestRecord } from '../record/request-record.js';
@@ -25,6 +28,12 @@ const HIGH_WATER = 1024 * 1024;
 /** Sends one text frame if the socket is still open; `sent` runs once it left the buffer. */
 export function sendFrame(socket: WebSocket, text: string, sent?: () => void): void {
   if (socket.readyState === OPEN) socket.send(text, sent);
+}
+
+/** The connection under a ws WebSocket (ws keeps it in `_socket`, which its typings leave out), or null. */
+function connectionOf(socket: WebSocket): Duplex | null {
+  const raw = (socket as unknown as { _socket?: unknown })._socket;
+  return raw instanceof Duplex ? raw : null;
 }
 
 export interface FlowControl {
@@ -69,6 +78,8 @@ export class TurnRelay {
   private window: WindowReview | null = null;
   private readonly sentTap: StreamTap;
   private started = false;
+  /** the client connection is corked until the next tick: one write for the events of an upstream read */
+  private corked = false;
 
   constructor(private readonly o: TurnRelayOptions) {
     const policy = streamRelay(o.guardrails, o.proxy ?? { streamGuardrails: 'hold', streamGuardrailWindow: 0 });
@@ -90,6 +101,7 @@ export class TurnRelay {
   /** A frame to the client; over the high-water mark the source pauses until the buffer drains. */
   private send(text: string): void {
     const { socket } = this.o;
+    if (!this.corked) this.cork(socket);
     if (this.flow === null || socket.bufferedAmount < HIGH_WATER) return sendFrame(socket, text);
     if (!this.paused) {
       this.paused = true;
@@ -103,10 +115,27 @@ export class TurnRelay {
     });
   }
 
+  /**
+   * Corks the client connection until the next tick, so the events sent from one upstream read
+   * leave in one write instead of one each.
+   */
+  private cork(socket: WebSocket): void {
+    const connection = connectionOf(socket);
+    if (connection === null) return;
+    this.corked = true;
+    connection.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      connection.uncork();
+    });
+  }
+
   /** One server event (a JSON text); true once the turn's terminal event was seen. */
   event(data: string): boolean {
+    // the tap reads the event by its leading `type`, as an SSE frame's `event:` line, so it parses
+    // only the frames whose facts it needs (the monitor gets the event as it came)
     const frame: SseFrame = { event: null, data };
-    this.tap.onFrame(frame);
+    this.tap.onFrame({ event: scanLeadingType(data), data });
     if (!this.noted && this.tap.responseId !== null) {
       this.noted = true;
       this.o.noteResponseId(this.tap.responseId);
