@@ -7,7 +7,9 @@
 // given with --bin, without guardrails and with one input keyword guardrail. Targets alternate in
 // rounds; medians are reported, with each one's added latency over the floor.
 //
-// Usage: node bench/body-cost.mjs [--bin bin/aisix.js ...] [--rounds 5] [--requests 20] [--sizes tiny,1,5]
+// `--shape quotes`: the tool outputs are JSON texts (JSON inside JSON, an escaped quote every ~20 bytes).
+// Usage: node bench/body-cost.mjs [--bin bin/aisix.js ...] [--rounds 5] [--requests 20] [--sizes tiny,1,5] [--shape agent|quotes] [--plain] [--stat median|min]
+//   (--plain: without the input-guardrail targets; --stat min: each round's fastest request, steadier on a busy machine)
 //   e.g. node bench/body-cost.mjs --bin bench/.work/before/bin/aisix.js --bin bin/aisix.js
 // (each --bin is a bin/aisix.js whose ../dist is built)
 import { createHash } from 'node:crypto';
@@ -50,6 +52,9 @@ async function main() {
       rounds: { type: 'string', default: '5' },
       requests: { type: 'string', default: '20' },
       sizes: { type: 'string', default: 'tiny,1,5' },
+      shape: { type: 'string', default: 'agent' },
+      plain: { type: 'boolean', default: false },
+      stat: { type: 'string', default: 'median' },
     },
   });
   const RUN_DIR = join(ROOT, 'bench', '.work', 'runs-body', String(process.pid));
@@ -91,7 +96,7 @@ api_keys:
   ];
   bins.forEach((bin, i) => {
     const name = bins.length > 1 ? `aisix #${i + 1}` : 'aisix';
-    for (const guardrail of [false, true]) {
+    for (const guardrail of values.plain ? [false] : [false, true]) {
       targets.push({
         label: `${name}${guardrail ? ' + input keyword' : ''}`,
         start: () => startNode({ name: `body-aisix-${i}-${guardrail}`, args: [bin, 'serve', '--no-tui', '-c', config(guardrail), '--port', '0'], cpus: serverCpu, cwd: ROOT, logDir: LOGS, ready: /^aisix listening on (http:\/\/\S+)$/m }),
@@ -99,7 +104,7 @@ api_keys:
     }
   });
   const sizes = values.sizes.split(',').map((s) => s.trim());
-  const bodies = new Map(sizes.map((s) => [s, Buffer.from(s === 'tiny' ? JSON.stringify({ model: 'bench', input: 'hello bench' }) : agentBody(Number(s) * 1024 * 1024))]));
+  const bodies = new Map(sizes.map((s) => [s, Buffer.from(s === 'tiny' ? JSON.stringify({ model: 'bench', input: 'hello bench' }) : agentBody(Number(s) * 1024 * 1024, values.shape === 'quotes'))]));
   const samples = new Map(targets.map((t) => [t, new Map(sizes.map((s) => [s, []]))]));
 
   for (let round = 0; round < Number(values.rounds); round++) {
@@ -123,8 +128,9 @@ api_keys:
         for (let i = 0; i < 3; i++) await send(); // warm-up
         const ms = [];
         for (let i = 0; i < n; i++) ms.push(await send());
-        samples.get(t).get(size).push(median(ms));
-        process.stderr.write(`round ${round + 1} ${t.label} ${size}: ${median(ms).toFixed(2)} ms\n`);
+        const value = values.stat === 'min' ? Math.min(...ms) : median(ms);
+        samples.get(t).get(size).push(value);
+        process.stderr.write(`round ${round + 1} ${t.label} ${size}: ${value.toFixed(2)} ms\n`);
       }
       await dispatcher.close();
       await proc.stop();
@@ -133,7 +139,7 @@ api_keys:
   await sink.stop();
   const floor = samples.get(targets[1]);
   const label = (s) => (s === 'tiny' ? 'tiny' : `${s} MB`);
-  console.log(`per-request latency, median of ${values.rounds} rounds × ${values.requests} sequential requests (proxy alone on CPU ${serverCpu ?? 'any'}); (+x) = added over the floor`);
+  console.log(`per-request latency, median over ${values.rounds} rounds of each round's ${values.stat} of ${values.requests} sequential requests (proxy alone on CPU ${serverCpu ?? 'any'}); (+x) = added over the floor`);
   console.log(`${'target'.padEnd(28)}${sizes.map((s) => label(s).padStart(22)).join('')}`);
   for (const [t, bySize] of samples) {
     const cells = sizes.map((s) => {
@@ -161,13 +167,24 @@ function sourceTexts() {
   return out;
 }
 
+/** Tool outputs that are JSON texts: rows of short fields, so an escaped quote every ~20 bytes once embedded. */
+function jsonTexts() {
+  const out = [];
+  for (let f = 0; f < 40; f++) {
+    const rows = [];
+    for (let r = 0; r < 400; r++) rows.push({ id: r, name: `item-${f}-${r}`, ok: r % 3 === 0, tags: ['a', 'bc'], path: `src/x${r}.ts` });
+    out.push(JSON.stringify({ file: f, rows }));
+  }
+  return out;
+}
+
 /**
  * A Responses request whose `input` array is about `bytes` long: an agent's turn history, each
  * step a user message, a function call (JSON arguments, so escaped quotes), the file it read (this
  * repository's sources, in turn) and the assistant's reply, with some non-ASCII text.
  */
-function agentBody(bytes) {
-  const files = sourceTexts();
+function agentBody(bytes, quotes) {
+  const files = quotes ? jsonTexts() : sourceTexts();
   const input = [{ role: 'system', content: 'You are a coding agent. Résumé: naïve café — 日本語のテキスト 🚀' }];
   let size = 0;
   for (let i = 0; size < bytes; i++) {

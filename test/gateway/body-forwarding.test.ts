@@ -14,6 +14,8 @@ import { CALLER_KEY, configYaml, keywordGuardrail, model, piiGuardrail, startSta
 interface Captured {
   path: string;
   bytes: Buffer;
+  /** the request's content-length header (large spliced bodies go as slices under an exact one) */
+  contentLength: string | undefined;
 }
 
 /** An upstream that keeps every request's bytes and answers each route with a small valid answer. */
@@ -25,7 +27,7 @@ async function startCapturingUpstream(): Promise<{ url: string; received: Captur
     req.on('end', () => {
       const bytes = Buffer.concat(chunks);
       const path = req.url ?? '';
-      received.push({ path, bytes });
+      received.push({ path, bytes, contentLength: req.headers['content-length'] });
       const body = JSON.parse(bytes.toString('utf8')) as { model?: string; stream?: boolean };
       if (body.model === 'fail-model') {
         res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'down', type: 'server_error' } }));
@@ -157,6 +159,19 @@ describe('the forwarded body is the caller\'s bytes with only the model value ch
       expect(JSON.parse(got.bytes.toString('utf8'))).toStrictEqual(parseAndRewrite(text, 'up-model'));
     });
   }
+
+  it('a large body (sent as slices) arrives byte-exact, under an exact content-length, on every failover target', async () => {
+    const filler = JSON.stringify({ text: 'x\\"y é '.repeat(40_000) });
+    const template = `{"input":[${filler},{"model":"fo"}],"model":@M@,"tail":${filler}}`;
+    const { res, sent } = await send(stack, '/v1/responses', template.replace('@M@', '"fo"'));
+    expect(res.status, res.body).toBe(200);
+    expect(sent).toHaveLength(2);
+    for (const [i, name] of ['"fail-model"', '"backup-model"'].entries()) {
+      const want = Buffer.from(template.replace('@M@', name), 'utf8');
+      expect(sent[i]?.bytes.equals(want)).toBe(true);
+      expect(sent[i]?.contentLength).toBe(String(want.length));
+    }
+  });
 
   it('Messages: the same splice', async () => {
     const text = '{ "max_tokens": 16, "messages": [{"role":"user","content":"hi \u00e9"}], "model": "sonnet", "metadata": {"model":"sonnet"} }';

@@ -1,11 +1,12 @@
 // The request body scanner and the body type built on it (src/gateway/body/): top-level member
 // spans wherever `model` sits, escaped keys and values, Unicode, whitespace; the grammar errors a
 // full JSON.parse would refuse; duplicate keys (top level always, anywhere once guardrails parse);
-// and the outgoing bytes: the caller's, with only the written top-level values spliced in.
+// and the outgoing bytes: the caller's, with only the written top-level values spliced in (large ones as slices).
 import { describe, expect, it } from 'vitest';
 import { countKeys, firstDuplicateKey } from '../../src/gateway/body/duplicates.js';
 import { scanTopLevel, ScanError } from '../../src/gateway/body/json-scan.js';
 import { RequestBody } from '../../src/gateway/body/request-body.js';
+import { SplicedBody } from '../../src/gateway/body/spliced.js';
 import { GatewayError } from '../../src/gateway/errors.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
@@ -58,6 +59,19 @@ describe('scanTopLevel', () => {
     expect(scan.members.map((m) => m.key)).toStrictEqual(['s', 't', 'model']);
     expect(JSON.parse(text.slice(scan.members[0]!.valueStart, scan.members[0]!.valueEnd))).toBe(`${'x'.repeat(40)}\\"${'y'.repeat(40)}`);
     expect(() => scanTopLevel(bytes(`{"s":"${value}`))).toThrow(ScanError);
+  });
+
+  it('finds the real closing quote wherever escapes fall around the JS window and the native search', () => {
+    // escaped backslashes (1–3 pairs), then an escaped quote, at offsets across the 64-byte JS window and after it
+    for (let at = 0; at < 140; at += 7) {
+      for (let run = 1; run <= 3; run++) {
+        const inner = `${'x'.repeat(at)}${'\\\\'.repeat(run)}\\"${'a\\"'.repeat(at % 5)}${'y'.repeat(at)}${'\\\\'.repeat(run)}`;
+        const text = `{"s":"${inner}","model":"m"}`;
+        const scan = scanTopLevel(bytes(text));
+        expect(scan.members.map((m) => m.key)).toStrictEqual(['s', 'model']);
+        expect(JSON.parse(text.slice(scan.members[0]!.valueStart, scan.members[0]!.valueEnd))).toBe(JSON.parse(`"${inner}"`));
+      }
+    }
   });
 
   it('decodes escaped keys: "mo\\u0064el" is model', () => {
@@ -120,6 +134,20 @@ describe('RequestBody.read', () => {
 });
 
 describe('the outgoing bytes', () => {
+  it('are slices of the caller\'s bytes when large: the same text, no copy until one is asked for', () => {
+    const text = `{"input":${JSON.stringify('z\\" é'.repeat(20_000))},"model":"gpt","store":false}`;
+    const raw = bytes(text);
+    const body = RequestBody.read(raw);
+    body.set('model', 'up');
+    const out = body.bytes();
+    expect(out).toBeInstanceOf(SplicedBody);
+    const spliced = out as SplicedBody;
+    expect(spliced.chunks.map((c) => c.buffer === raw.buffer)).toStrictEqual([true, false, true]);
+    expect(spliced.toString()).toBe(text.replace('"gpt"', '"up"'));
+    expect(spliced.length).toBe(Buffer.byteLength(text) - 1);
+    expect(body.bytes()).toBe(out);
+  });
+
   it('are the caller\'s own Buffer when nothing was written', () => {
     const raw = bytes('{"model":"gpt"}');
     const body = RequestBody.read(raw);

@@ -1,7 +1,7 @@
 // One pass over a request body's bytes (UTF-8 already checked) that checks the JSON grammar and
 // finds each top-level member's key and value span, without building any value. Strings are
-// skipped with the native Buffer.indexOf (a quote is real unless an odd run of backslashes precedes
-// it); everything between strings — brackets, commas, colons, numbers, literals — is checked byte by
+// skipped in JS for a short window, then with the native Buffer.indexOf (a quote is real unless an
+// odd run of backslashes precedes it); everything between strings — brackets, commas, colons, numbers, literals — is checked byte by
 // byte. What the scan does not look at is what is inside strings no stage reads (raw control
 // characters, escape sequences): every string a stage reads is parsed by JSON.parse, which does.
 // It also counts the members of every object in the document (the colons outside strings): a full
@@ -50,8 +50,8 @@ const NINE = 0x39;
 const DOT = 0x2e;
 const OBJECT = 1;
 const ARRAY = 2;
-/** Strings shorter than this are skipped in JS; longer ones with the native indexOf. */
-const SHORT_STRING = 24;
+/** Bytes of a string scanned in JS before the native indexOf takes over (measured: 64 beats 16–128 on escape-heavy text). */
+const JS_WINDOW = 64;
 
 function fail(): never {
   throw new ScanError('invalid');
@@ -63,16 +63,21 @@ function skipSpace(b: Buffer, i: number): number {
   return i;
 }
 
-/** `i` just past an opening quote; returns the index just past the closing quote. */
+/**
+ * `i` just past an opening quote; returns the index just past the closing quote. Bytes are looked
+ * at in JS for a short window — at the string's start and again after each escaped quote, so the
+ * dense `\"` of JSON inside JSON is not one native call each — then the next quote is found with
+ * the native indexOf.
+ */
 export function skipString(b: Buffer, i: number): number {
   const n = b.length;
-  const short = Math.min(i + SHORT_STRING, n);
-  while (i < short) {
-    const c = b[i] as number;
-    if (c === QUOTE) return i + 1;
-    i += c === BACKSLASH ? 2 : 1;
-  }
   for (;;) {
+    const short = Math.min(i + JS_WINDOW, n);
+    while (i < short) {
+      const c = b[i] as number;
+      if (c === QUOTE) return i + 1;
+      i += c === BACKSLASH ? 2 : 1;
+    }
     const q = b.indexOf(QUOTE, i);
     if (q < 0) fail();
     if (b[q - 1] !== BACKSLASH) return q + 1;

@@ -10,6 +10,7 @@ import { isUtf8 } from 'node:buffer';
 import type { BodyFields, JsonKind } from '../../protocols/index.js';
 import { GatewayError } from '../errors.js';
 import { countKeys, firstDuplicateKey } from './duplicates.js';
+import { SplicedBody, type OutgoingBytes } from './spliced.js';
 import { scanTopLevel, ScanError, stringText, type MemberSpan, type TopLevelScan } from './json-scan.js';
 
 const INVALID_JSON = 'request payload is invalid: invalid JSON request body';
@@ -42,13 +43,25 @@ function parseText(text: string): unknown {
 /** Below this many bytes a copy is a loop: cheaper than a native call on the small bodies that are most requests. */
 const SMALL_COPY = 64;
 
-/** The bytes of `parts`: [from, to] runs of `raw` and texts, copied once into one Buffer. */
-function joinParts(raw: Buffer, parts: readonly (string | number)[]): Buffer {
+/** From this many bytes the outgoing body is sent as slices of `raw` (no copy), below it copied into one Buffer. */
+const SPLICE_SLICES = 64 * 1024;
+
+/** The bytes of `parts`: [from, to] runs of `raw` and texts, as slices when large, else copied once into one Buffer. */
+function joinParts(raw: Buffer, parts: readonly (string | number)[]): OutgoingBytes {
   let length = 0;
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p] as string | number;
     if (typeof part === 'string') length += Buffer.byteLength(part);
     else length += (parts[++p] as number) - part;
+  }
+  if (length >= SPLICE_SLICES) {
+    const chunks: Buffer[] = [];
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p] as string | number;
+      if (typeof part === 'string') chunks.push(Buffer.from(part));
+      else chunks.push(raw.subarray(part, parts[++p] as number));
+    }
+    return new SplicedBody(chunks, length);
   }
   const out = Buffer.allocUnsafe(length);
   let at = 0;
@@ -74,7 +87,7 @@ export class RequestBody implements BodyFields {
   private whole: Record<string, unknown> | null = null;
   private keysChecked = false;
   private sentView: Record<string, unknown> | null = null;
-  private out: Buffer | null = null;
+  private out: OutgoingBytes | null = null;
 
   private constructor(
     /** the bytes as the client sent them */
@@ -197,8 +210,11 @@ export class RequestBody implements BodyFields {
     return view;
   }
 
-  /** The bytes to send: the caller's, with each written field's value spliced in (the same Buffer until the next write). */
-  bytes(): Buffer {
+  /**
+   * The bytes to send: the caller's, with each written field's value spliced in — the caller's
+   * Buffer itself when nothing was written, slices of it when large (the same object until the next write).
+   */
+  bytes(): OutgoingBytes {
     if (this.out !== null) return this.out;
     if (this.edits.size === 0) return (this.out = this.raw);
     const { raw } = this;

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiKey, Cooldown, FaultRule, PassthroughRoute, Routing } from '../../config/types.js';
 import type { RequestBody } from '../body/request-body.js';
+import type { OutgoingBytes } from '../body/spliced.js';
 import type { EventBus } from '../../events/bus.js';
 import type { GuardrailChain } from '../../guardrails/index.js';
 import type { FaultDice } from '../faults/dice.js';
@@ -124,24 +125,48 @@ export interface ClientSide {
   readonly gone: boolean;
 }
 
-/** The HTTP response's ClientSide. */
-export function httpClient(res: ServerResponse): ClientSide {
-  return {
-    transport: 'http',
-    setHeader: (name, value) => void res.setHeader(name, value),
-    onEnd: (cb) => {
-      if (res.closed) cb();
-      else res.once('close', cb);
-    },
-    onGone: (cb) => {
-      res.once('close', () => {
-        if (!res.writableFinished) cb();
-      });
-    },
-    get gone() {
-      return res.closed && !res.writableFinished;
-    },
-  };
+/**
+ * The HTTP response's ClientSide. It listens for the response's 'close' once and runs the
+ * callbacks from there, in the order they were given (the gateway's own, which finishes the
+ * record, comes first): a request needs no listener of its own per stage.
+ */
+export class HttpClient implements ClientSide {
+  readonly transport = 'http';
+  /** callbacks waiting for 'close', and for each whether it runs only when the client left */
+  private readonly callbacks: (() => void)[] = [];
+  private readonly onlyIfGone: boolean[] = [];
+
+  constructor(private readonly res: ServerResponse) {
+    res.once('close', () => this.closed());
+  }
+
+  setHeader(name: string, value: string): void {
+    this.res.setHeader(name, value);
+  }
+
+  onEnd(cb: () => void): void {
+    if (this.res.closed) cb();
+    else this.add(cb, false);
+  }
+
+  onGone(cb: () => void): void {
+    if (!this.res.closed) this.add(cb, true); // after 'close' the client can no longer leave early
+  }
+
+  get gone(): boolean {
+    return this.res.closed && !this.res.writableFinished;
+  }
+
+  private add(cb: () => void, onlyIfGone: boolean): void {
+    this.callbacks.push(cb);
+    this.onlyIfGone.push(onlyIfGone);
+  }
+
+  private closed(): void {
+    const gone = !this.res.writableFinished;
+    const { callbacks, onlyIfGone } = this;
+    for (let i = 0; i < callbacks.length; i++) if (gone || !onlyIfGone[i]) (callbacks[i] as () => void)();
+  }
 }
 
 export interface RequestContext {
@@ -164,8 +189,8 @@ export interface RequestContext {
   /** the JSON body: the caller's bytes, scanned (body/request-body.ts); its fields are parsed as stages read them */
   body: RequestBody | null;
   plan: Plan | null;
-  /** the JSON body sent upstream (the caller's bytes, model rewritten, masks applied), or null for body-less calls */
-  outgoing: Buffer | null;
+  /** the JSON body sent upstream (the caller's bytes, model rewritten, masks applied; large ones as slices), or null for body-less calls */
+  outgoing: OutgoingBytes | null;
   /** the proxy asked for stream usage the client did not request: drop that chunk */
   injectedUsage: boolean;
   /** the guardrails that apply to this request (by its model and caller), once chosen */

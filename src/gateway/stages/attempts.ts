@@ -8,6 +8,7 @@
 // Every attempt is recorded; the final error is the last attempt's. Where an attempt's answer comes
 // from (the upstream, a tape, an injected fault) is upstream-source.ts's decision.
 import type { Routing } from '../../config/types.js';
+import type { OutgoingBytes } from '../body/spliced.js';
 import { GatewayError } from '../errors.js';
 import type { Candidate, Plan, RequestContext } from '../routes/context.js';
 import { upstreamHeaders } from '../runtime/upstream.js';
@@ -123,7 +124,7 @@ function coolDown(ctx: RequestContext, c: Candidate, f: Failure): void {
 }
 
 /** The outgoing body for a candidate: the guarded body with that target's upstream model spliced in. */
-function bodyFor(ctx: RequestContext, c: Candidate, first: Candidate): Buffer | null {
+function bodyFor(ctx: RequestContext, c: Candidate, first: Candidate): OutgoingBytes | null {
   if (c === first || ctx.body === null || ctx.row.protocol === null || c.resolved === null) return ctx.outgoing;
   ctx.row.protocol.setModel(ctx.body, c.resolved.upstreamModel);
   ctx.outgoing = ctx.body.bytes();
@@ -131,7 +132,7 @@ function bodyFor(ctx: RequestContext, c: Candidate, first: Candidate): Buffer | 
 }
 
 /** One attempt: a 2xx answer, or the failure (its body read and the error built). */
-async function attempt(ctx: RequestContext, c: Candidate, body: Buffer | null, watch: ClientWatch): Promise<Answered | Failure> {
+async function attempt(ctx: RequestContext, c: Candidate, body: OutgoingBytes | null, watch: ClientWatch): Promise<Answered | Failure> {
   const { record } = ctx;
   const abort = new UpstreamAbort();
   watch.current = abort;

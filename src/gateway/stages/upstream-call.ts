@@ -1,4 +1,5 @@
-// The dispatch stage's upstream call: one request through the provider key's undici agent, with
+// The dispatch stage's upstream call: one request through the provider key's undici agent (a large
+// spliced body goes as its slices, with its exact content-length), with
 // transport failures mapped to gateway errors by undici/Node error code (never by message):
 // refused/reset/DNS/TLS → 502 `connection_failed` naming the host, deadlines → 504. Also turns
 // upstream non-2xx replies into the documented errors (3xx → 502 `upstream_redirect`, 4xx relayed
@@ -6,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { readOpenAiError } from '../../protocols/index.js';
+import { SplicedBody, type OutgoingBytes } from '../body/spliced.js';
 import { GatewayError } from '../errors.js';
 import type { Upstream } from '../runtime/upstream.js';
 import type { UpstreamAbort } from './upstream-abort.js';
@@ -16,8 +18,8 @@ export interface UpstreamCall {
   method: string;
   path: string;
   headers: Record<string, string>;
-  /** a JSON body's bytes or text, or a stream relayed as it arrives (passthrough routes) */
-  body: Buffer | string | Readable | null;
+  /** a JSON body's bytes (large ones as slices) or text, or a stream relayed as it arrives (passthrough routes) */
+  body: OutgoingBytes | string | Readable | null;
   signal: UpstreamAbort;
   /** time allowed until response headers (0 = none) */
   headersTimeoutMs: number;
@@ -33,19 +35,29 @@ export async function callUpstream(options: UpstreamCall): Promise<UpstreamRespo
   try {
     return await new Promise<UpstreamReply>((resolve, reject) => {
       const handler = replyHandler(options.signal, options.bodyTimeoutMs, resolve, reject);
-      upstream.dispatcher.dispatch({
+      const dispatch: Omit<Dispatcher.DispatchOptions, 'body'> & { body: DispatchBody } = {
         origin: upstream.origin,
         path: options.path,
         method: options.method as Dispatcher.HttpMethod,
-        headers: options.headers,
-        body: options.body,
+        ...wireBody(options),
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: 0, // the handler keeps its own, exact idle timer
-      }, handler);
+      };
+      // undici writes an iterable body chunk by chunk (documented; its typings leave iterables out)
+      upstream.dispatcher.dispatch(dispatch as Dispatcher.DispatchOptions, handler);
     });
   } catch (err) {
     throw transportError(err, upstream, options.headersTimeoutMs);
   }
+}
+
+/** The body as undici takes it: slices as an array written in turn, under their exact content-length. */
+type DispatchBody = Buffer | string | Readable | readonly Buffer[] | null;
+
+function wireBody(options: UpstreamCall): { headers: Record<string, string>; body: DispatchBody } {
+  const { body, headers } = options;
+  if (!(body instanceof SplicedBody)) return { headers, body };
+  return { headers: { ...headers, 'content-length': String(body.length) }, body: body.chunks };
 }
 
 function errorCode(err: unknown): string {

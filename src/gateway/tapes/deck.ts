@@ -7,6 +7,7 @@
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EventBus } from '../../events/bus.js';
+import { SplicedBody } from '../body/spliced.js';
 import { GatewayError } from '../errors.js';
 import type { Candidate, RequestContext } from '../routes/context.js';
 import type { UpstreamCall } from '../stages/upstream-call.js';
@@ -69,7 +70,7 @@ export class TapeDeck {
     tapReply(reply, (response, bytes) => {
       const tape: Tape = { format: TAPE_FORMAT, key, n, request, response };
       const text = serializeTape(tape);
-      const sent = typeof call.body === 'string' ? call.body : Buffer.isBuffer(call.body) ? call.body.toString('utf8') : (body?.raw.toString('latin1') ?? '');
+      const sent = typeof call.body === 'string' ? call.body : Buffer.isBuffer(call.body) || call.body instanceof SplicedBody ? call.body.toString('utf8') : (body?.raw.toString('latin1') ?? '');
       const secret = findSecret([text, sent, bytes.toString('utf8'), bytes.toString('latin1')], ctx.runtime.config);
       if (secret !== null) {
         this.bus.emit('warning', { message: `tape not written: ${file} would contain ${secret}; the request was served as usual` });
@@ -158,6 +159,6 @@ function requestOf(ctx: RequestContext, candidate: Candidate, call: UpstreamCall
 
 /** A JSON call body as a value: the request body's own view when it is what is sent (no second parse). */
 function sentJson(ctx: RequestContext, body: UpstreamCall['body']): unknown {
-  if (Buffer.isBuffer(body)) return ctx.body !== null && ctx.body.bytes() === body ? ctx.body.sent() : (JSON.parse(body.toString('utf8')) as unknown);
+  if (Buffer.isBuffer(body) || body instanceof SplicedBody) return ctx.body !== null && ctx.body.bytes() === body ? ctx.body.sent() : (JSON.parse(body.toString('utf8')) as unknown);
   return typeof body === 'string' ? (JSON.parse(body) as unknown) : null;
 }
