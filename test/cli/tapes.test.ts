@@ -119,7 +119,7 @@ console.log(r.status + ' ' + (body.id ?? body.error.code) + ' ' + (body.choices?
     expect([replayed.code, replayed.stdout]).toEqual([0, live.stdout]);
     const miss = await run(['run', '-c', 'run-offline.yaml', '--replay', tapes, '--', 'node', 'app.mjs', 'never recorded']);
     expect(miss.stdout).toBe('404 replay_miss \n');
-    expect(miss.stderr).toMatch(/^aisix: 1 request \(1 error\)/m);
+    expect(miss.stderr).toMatch(/^total\s+1\s+1\s+0\s/m);
   });
 });
 

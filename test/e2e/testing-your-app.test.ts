@@ -112,7 +112,7 @@ describe("the README's worked example", () => {
 
     const recorded = await runLine(record, app, env());
     expect(recorded.code, recorded.stdout + recorded.stderr).toBe(0);
-    expect(recorded.stderr).toMatch(/^aisix: 1 request, tokens \d+ in \/ \d+ out/m);
+    expect(recorded.stderr).toMatch(/^total\s+1\s+0\s+0\s+[1-9]\d*\s+[1-9]\d*\s/m);
     const tapes = tapeFiles(join(app, 'tapes'));
     expect(tapes).toHaveLength(1);
     expect(tapes[0]!.path).toMatch(/^gpt-4o-mini-[0-9a-f]{8}\/[0-9a-f]{64}-1\.json$/);
@@ -124,11 +124,11 @@ describe("the README's worked example", () => {
     expect(replayed.code, replayed.stdout + replayed.stderr).toBe(0);
     expect(replayed.stdout).toContain('# pass 1');
     expect(replayed.stderr).toContain('environment variable `OPENAI_API_KEY` is unset or empty');
-    expect(replayed.stderr).toMatch(/^aisix: 1 request, tokens \d+ in \/ \d+ out/m);
+    expect(replayed.stderr).toMatch(/^total\s+1\s+0\s+0\s+[1-9]\d*\s+[1-9]\d*\s/m);
 
     const retried = await runLine(flaky, app, env());
     expect(retried.code, retried.stdout + retried.stderr).toBe(0);
     expect(retried.stdout).toContain('# pass 1');
-    expect(retried.stderr).toMatch(/^aisix: 2 requests \(1 error\)/m);
+    expect(retried.stderr).toMatch(/^total\s+2\s+1\s+0\s/m);
   }, 120_000);
 });
