@@ -1,7 +1,5 @@
 // mountTui's inspector options: `captures` reaches the detail view and `e`, `exportDir` is where
 // the export lands (created on demand), and the proxy URL of the script is server.listening's.
-import { Console } from 'node:console';
-import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,40 +9,8 @@ import { mountTui } from '../../src/reporters/tui/mount.js';
 import { finishedEvent } from '../reporters/tui/fixtures.js';
 import { header, strip, tick } from '../reporters/tui/harness.js';
 import { captureSource, chatCompletion } from './captures.js';
+import { FakeStdin, FakeStdout } from '../reporters/tui/fake-terminal.js';
 
-// Ink patches the console with `new console.Console(...)`; vitest's console replacement lacks it.
-Object.assign(console, { Console });
-
-class FakeStdout extends EventEmitter {
-  columns = 200;
-  rows = 40;
-  output = '';
-  isTTY = false;
-  write(chunk: string): boolean {
-    this.output += chunk;
-    return true;
-  }
-}
-
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  send(data: string): void {
-    this.data = data;
-    this.emit('readable');
-  }
-  read(): string | null {
-    const { data } = this;
-    this.data = null;
-    return data;
-  }
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'aisix-mount-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -52,7 +18,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('mountTui with captures and exportDir', () => {
   it('exports the captured request into exportDir with the listening URL, and shows its body', async () => {
     const bus = createEventBus();
-    const stdout = new FakeStdout();
+    const stdout = new FakeStdout(false, 200, 40);
     const stdin = new FakeStdin();
     const exportDir = join(tmp, 'logs');
     const tui = mountTui({

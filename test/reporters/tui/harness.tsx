@@ -3,6 +3,7 @@
 import { render } from 'ink-testing-library';
 import { vi } from 'vitest';
 import { App } from '../../../src/reporters/tui/App.js';
+import type { InspectorCaptures } from '../../../src/reporters/tui/capture-lookup.js';
 import { RequestStore } from '../../../src/reporters/tui/request-store.js';
 import type { TuiHeaderInfo } from '../../../src/reporters/tui/types.js';
 import { manualClock } from './fixtures.js';
@@ -25,11 +26,20 @@ export function strip(text: string | undefined): string {
 
 export const tick = (ms = 20): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function renderApp(options: { columns?: number; rows?: number; info?: Partial<TuiHeaderInfo> } = {}) {
+export interface RenderAppOptions {
+  columns?: number;
+  rows?: number;
+  info?: Partial<TuiHeaderInfo>;
+  /** the inspector's inputs (captured bodies, where `e` exports) */
+  captures?: InspectorCaptures;
+  exportDir?: string;
+}
+
+export async function renderApp(options: RenderAppOptions = {}) {
   const clock = manualClock();
   const store = new RequestStore({ clock, notifyIntervalMs: 0 });
   const onQuit = vi.fn(() => Promise.resolve());
-  const ui = render(<App store={store} header={{ ...header, ...options.info }} onQuit={onQuit} />);
+  const ui = render(<App store={store} header={{ ...header, ...options.info }} onQuit={onQuit} captures={options.captures} exportDir={options.exportDir} />);
   const resize = async (columns: number, rows: number): Promise<void> => {
     Object.defineProperty(ui.stdout, 'columns', { value: columns, configurable: true });
     Object.defineProperty(ui.stdout, 'rows', { value: rows, configurable: true });

@@ -1,48 +1,11 @@
-import { Console } from 'node:console';
-import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { createEventBus } from '../../../src/events/bus.js';
 import type { RequestFinished } from '../../../src/events/types.js';
 import { mountTui } from '../../../src/reporters/tui/mount.js';
 import { blockedInput, finishedEvent, startedEvent } from './fixtures.js';
 import { header, strip, tick } from './harness.js';
+import { FakeStdin, FakeStdout } from './fake-terminal.js';
 
-// Ink patches the console with `new console.Console(...)`; vitest's console replacement lacks it.
-Object.assign(console, { Console });
-
-/** A terminal-ish stdout that records everything written (Ink under CI writes only at unmount). */
-class FakeStdout extends EventEmitter {
-  columns = 120;
-  rows = 30;
-  output = '';
-  constructor(readonly isTTY: boolean) {
-    super();
-  }
-  write(chunk: string): boolean {
-    this.output += chunk;
-    return true;
-  }
-}
-
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  send(data: string): void {
-    this.data = data;
-    this.emit('readable');
-  }
-  read(): string | null {
-    const { data } = this;
-    this.data = null;
-    return data;
-  }
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-}
 
 function mount(options: { isTTY?: boolean; onQuit?: () => Promise<void> } = {}) {
   const bus = createEventBus();
