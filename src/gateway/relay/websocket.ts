@@ -166,11 +166,9 @@ export class TurnRelay {
       return this.blockWindow(`response blocked by content policy (guardrail '${step.blocked.guardrail}')`);
     }
     const message = 'the upstream sent an event that is not JSON, so the output guardrails cannot check it';
-    this.held = [];
-    this.refused = true;
-    if (!this.started) return this.refuse(new GatewayError('invalid_upstream_body', message));
-    for (const text of framesOf(Buffer.from(this.o.protocol.interruptedFrames(message, this.sentTap.nextSequence(), this.tap.responseId)))) this.send(text);
-    this.o.record.fail('upstream_error', 200, { type: 'upstream_error', code: 'invalid_upstream_body', message });
+    this.endHeld(new GatewayError('invalid_upstream_body', message), (seq, id) => this.o.protocol.interruptedFrames(message, seq, id), () =>
+      this.o.record.fail('upstream_error', 200, { type: 'upstream_error', code: 'invalid_upstream_body', message }),
+    );
   }
 
   /** Sends the first `edited.length` held events (each rewritten, or as received when null). */
@@ -187,11 +185,18 @@ export class TurnRelay {
 
   /** A block: the turn is refused before anything left, else ends with the blocked-stream events. */
   private blockWindow(message: string): void {
+    this.endHeld(new GatewayError('blocked_output', message), (seq, id) => this.o.protocol.blockedFrames(message, seq, id), () =>
+      this.o.record.fail('blocked_output', 200, { type: 'content_filter', code: 'content_filter', message }),
+    );
+  }
+
+  /** Drops what is held: the turn is refused with `error` before anything left, else it ends with the protocol's closing events. */
+  private endHeld(error: GatewayError, closing: (sequence: number, responseId: string | null) => string, recordFailure: () => void): void {
     this.held = [];
     this.refused = true;
-    if (!this.started) return this.refuse(new GatewayError('blocked_output', message));
-    for (const text of framesOf(Buffer.from(this.o.protocol.blockedFrames(message, this.sentTap.nextSequence(), this.tap.responseId)))) this.send(text);
-    this.o.record.fail('blocked_output', 200, { type: 'content_filter', code: 'content_filter', message });
+    if (!this.started) return this.refuse(error);
+    for (const text of framesOf(Buffer.from(closing(this.sentTap.nextSequence(), this.tap.responseId)))) this.send(text);
+    recordFailure();
   }
 
   private hold(data: string): void {
